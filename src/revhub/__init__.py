@@ -1,0 +1,1 @@
+"""revhub: one revenue data model, one set of numbers."""

@@ -1,0 +1,118 @@
+"""The whole revhub exception tree.
+
+Every error a user can cause is a ``RevhubError``. Each subclass carries the data that
+locates the problem (file, key, table, column) and its message says what went wrong,
+where, and what to do. Interfaces translate these to the user exactly once: the CLI
+prints one line and exits 1; the API (later) returns one problem+json shape.
+
+::
+
+    RevhubError
+    ├── ConfigError                 revhub.toml, REVHUB_* variables or flags are wrong
+    │   └── UnknownSettingError     a key that does not exist (with "did you mean")
+    ├── WorkspaceError              the workspace cannot be opened or written
+    │   └── SchemaVersionError      the stored schema is newer/older than this revhub
+    ├── ModelError                  a table or column that the model does not define
+    ├── DataError                   data that breaks the canonical model's constraints
+    │   └── ConstraintViolationError  (carries every violation found, not only the first)
+    └── GenerationError             the demo generator was asked for something impossible
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return a " Did you mean `x`?" hint, or "" when nothing is close.
+
+    >>> did_you_mean("acounts", ["accounts", "contacts"])
+    ' Did you mean `accounts`?'
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""
+
+
+class RevhubError(Exception):
+    """Root of every error revhub raises on purpose."""
+
+
+class ConfigError(RevhubError):
+    """The configuration cannot be used; ``source`` says which layer it came from."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class UnknownSettingError(ConfigError):
+    """A configuration key that revhub does not know, usually a typo."""
+
+    def __init__(self, key: str, known: Sequence[str], *, source: str) -> None:
+        self.key = key
+        hint = did_you_mean(key.rsplit(".", 1)[-1], [k.rsplit(".", 1)[-1] for k in known])
+        if hint:
+            parent = key.rsplit(".", 1)[0] + "." if "." in key else ""
+            hint = hint.replace("`", "`" + parent, 1)
+        super().__init__(
+            f"unknown setting `{key}`.{hint or ' Known settings: ' + ', '.join(known) + '.'}"
+            " Fix or remove it; nothing was changed.",
+            source=source,
+        )
+
+
+class WorkspaceError(RevhubError):
+    """The workspace cannot be opened, created or written."""
+
+
+class SchemaVersionError(WorkspaceError):
+    """The workspace was written by a schema version this revhub cannot migrate."""
+
+    def __init__(self, path: str, found: int, supported: int) -> None:
+        self.path, self.found, self.supported = path, found, supported
+        super().__init__(
+            f"workspace {path} has schema version {found}, but this revhub supports up to "
+            f"{supported}. Upgrade revhub (pip install -U revhub) to open it."
+        )
+
+
+class ModelError(RevhubError):
+    """A name that the canonical model does not define."""
+
+
+class DataError(RevhubError):
+    """Data that cannot be taken into the canonical model."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint: which table, column and rule, and how many rows break it."""
+
+    table: str
+    column: str
+    rule: str
+    rows: int
+    example: str = ""
+
+    def __str__(self) -> str:
+        example = f" (e.g. {self.example})" if self.example else ""
+        return f"{self.table}.{self.column}: {self.rule}, {self.rows} row(s){example}"
+
+
+class ConstraintViolationError(DataError):
+    """Data breaks one or more model constraints; ``violations`` lists all of them."""
+
+    def __init__(self, violations: Sequence[Violation], *, where: str) -> None:
+        self.violations = list(violations)
+        shown = "; ".join(str(v) for v in self.violations[:5])
+        more = f"; and {len(self.violations) - 5} more" if len(self.violations) > 5 else ""
+        super().__init__(
+            f"{where}: {len(self.violations)} constraint violation(s): {shown}{more}. "
+            "Fix the input and load again; nothing was loaded."
+        )
+
+
+class GenerationError(RevhubError):
+    """The demo generator cannot produce what was asked (e.g. a non-positive size)."""
