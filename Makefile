@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 
 docs: $(STAMP)
-	$(BIN)/python -m revhub.docs_gen
+	$(BIN)/python -m revhub.reference
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -52,13 +52,10 @@ class UnknownSettingError(ConfigError):
 
     def __init__(self, key: str, known: Sequence[str], *, source: str) -> None:
         self.key = key
-        hint = did_you_mean(key.rsplit(".", 1)[-1], [k.rsplit(".", 1)[-1] for k in known])
-        if hint:
-            parent = key.rsplit(".", 1)[0] + "." if "." in key else ""
-            hint = hint.replace("`", "`" + parent, 1)
+        hint = did_you_mean(key, known)
+        listing = " Known settings: " + ", ".join(known) + "."
         super().__init__(
-            f"unknown setting `{key}`.{hint or ' Known settings: ' + ', '.join(known) + '.'}"
-            " Fix or remove it; nothing was changed.",
+            f"unknown setting `{key}`.{hint or listing} Fix or remove it; nothing was changed.",
             source=source,
         )
 

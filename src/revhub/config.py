@@ -1,0 +1,197 @@
+"""One typed settings tree, resolved as defaults < revhub.toml < REVHUB_* environment < flags.
+
+``revhub.toml`` lives in the workspace directory. Environment variables use the
+``REVHUB_`` prefix and ``__`` between levels (``REVHUB_ENGINE__MEMORY_LIMIT=8GB``).
+Unknown keys are refused with a suggestion, from every layer. Secrets (tokens,
+passwords, keys) are never read from revhub.toml: they come from the environment only.
+
+>>> s = load_settings(Path("/nonexistent-ws"), env={"REVHUB_ENGINE__THREADS": "2"})
+>>> s.engine.threads, s.engine.kind
+(2, 'duckdb')
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from revhub.errors import ConfigError, UnknownSettingError
+
+CONFIG_FILE = "revhub.toml"
+ENV_PREFIX = "REVHUB_"
+_SECRET_SUFFIXES = ("password", "token", "secret", "api_key", "private_key")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class EngineSettings(_Section):
+    """The analytical engine that holds the canonical tables."""
+
+    kind: Literal["duckdb"] = Field("duckdb", description="Engine; Spark arrives in a later release.")
+    database: str = Field("revhub.duckdb", description="DuckDB file, relative to the workspace.")
+    threads: int | None = Field(None, ge=1, description="Worker threads (default: all cores).")
+    memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'.")
+
+
+class DemoSettings(_Section):
+    """Defaults of the demo company generator."""
+
+    accounts: int = Field(5_000, ge=1, description="Companies in the simulated market.")
+    months: int = Field(36, ge=3, le=120, description="Months of history.")
+    seed: int = Field(42, ge=0, description="Random seed; same seed, same company.")
+
+
+class Settings(_Section):
+    """Everything revhub can be told. ``workspace`` is set from where it was opened."""
+
+    workspace: Path = Field(Path("."), description="Workspace directory.")
+    base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="Reporting currency.")
+    engine: EngineSettings = EngineSettings()
+    demo: DemoSettings = DemoSettings()
+
+    @property
+    def database_path(self) -> Path:
+        """The engine's database file, resolved against the workspace directory."""
+        path = Path(self.engine.database)
+        return path if path.is_absolute() else self.workspace / path
+
+
+def _known_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+    keys = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys.extend(_known_keys(annotation, f"{prefix}{name}."))
+        else:
+            keys.append(f"{prefix}{name}")
+    return keys
+
+
+def _check_keys(values: Mapping[str, Any], source: str, prefix: str = "") -> None:
+    known = _known_keys(Settings)
+    sections = {k.split(".")[0] for k in known if "." in k}
+    for name, value in values.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, Mapping) and dotted in sections:
+            _check_keys(value, source, f"{dotted}.")
+        elif dotted not in known:
+            if dotted.lower().endswith(_SECRET_SUFFIXES) and source.endswith(CONFIG_FILE):
+                raise ConfigError(
+                    f"`{dotted}` looks like a secret; secrets are read only from the "
+                    f"environment (set {ENV_PREFIX}{dotted.upper().replace('.', '__')}) and "
+                    "must not be written in revhub.toml. Remove it; nothing was changed.",
+                    source=source,
+                )
+            raise UnknownSettingError(dotted, [*known, *sorted(sections)], source=source)
+
+
+def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for name, value in layer.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(name), Mapping):
+            merged[name] = _merge(dict(merged[name]), value)
+        else:
+            merged[name] = value
+    return merged
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            values = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"is not valid TOML: {error}. Fix the file.", source=str(path)) from error
+    except OSError as error:
+        raise ConfigError(f"cannot be read: {error.strerror}.", source=str(path)) from error
+    if "workspace" in values:
+        raise ConfigError("`workspace` cannot be set in the file that lives in it.", source=str(path))
+    _check_keys(values, str(path))
+    return values
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        parts = name[len(ENV_PREFIX) :].lower().split("__")
+        layer: dict[str, Any] = values
+        for part in parts[:-1]:
+            layer = layer.setdefault(part, {})
+        layer[parts[-1]] = raw
+    _check_keys(values, "environment")
+    return values
+
+
+def load_settings(
+    workspace: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Resolve the settings of the workspace at ``workspace``.
+
+    ``overrides`` are command-line flags as a nested mapping, e.g.
+    ``{"engine": {"threads": 2}}``; None values mean "flag not given".
+
+    >>> load_settings(Path("/nonexistent-ws"), overrides={"demo": {"seed": 7}}).demo.seed
+    7
+    """
+    env = os.environ if env is None else env
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    flags = {
+        k: ({kk: vv for kk, vv in v.items() if vv is not None} if isinstance(v, Mapping) else v)
+        for k, v in flags.items()
+    }
+    _check_keys(flags, "command line")
+    layers: dict[str, Any] = {}
+    sources = (
+        (str(workspace / CONFIG_FILE), _from_file(workspace / CONFIG_FILE)),
+        ("environment", _from_env(env)),
+        ("command line", flags),
+    )
+    for _, layer in sources:
+        layers = _merge(layers, layer)
+    layers["workspace"] = workspace
+    try:
+        return Settings.model_validate(layers)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"`{'.'.join(str(p) for p in e['loc'])}`: {e['msg']} (got {e.get('input')!r})"
+            for e in error.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}. Nothing was changed.") from error
+
+
+def default_config_text() -> str:
+    """The commented revhub.toml that ``revhub init`` writes.
+
+    >>> "[engine]" in default_config_text()
+    True
+    """
+    lines = [
+        "# revhub workspace settings. Precedence: defaults < this file < REVHUB_* env < flags.",
+        "# Secrets (tokens, passwords) never go here: set them as environment variables.",
+        "",
+    ]
+    settings = Settings()
+    for section_name in ("engine", "demo"):
+        section: BaseModel = getattr(settings, section_name)
+        lines.append(f"[{section_name}]")
+        for name, info in type(section).model_fields.items():
+            value = getattr(section, name)
+            rendered = "" if value is None else repr(value).replace("'", '"')
+            prefix = "# " if value is None else ""
+            lines.append(f"# {info.description}")
+            lines.append(f"{prefix}{name} = {rendered}".rstrip())
+        lines.append("")
+    return "\n".join(lines)

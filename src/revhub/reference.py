@@ -1,0 +1,109 @@
+"""Reference pages generated from code: the model (docs/model.md) and the CLI (docs/cli.md).
+
+``python -m revhub.reference`` (or ``make docs``) rewrites them; a test fails when the
+committed pages differ from what the code says.
+
+>>> "| account_id |" in model_reference()
+True
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES
+from revhub.model.schema import Table
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _table_section(table: Table) -> list[str]:
+    keys = ", ".join(f"`{k}`" for k in table.primary_key)
+    lines = [f"### `{table.name}`", "", table.description, "", f"Primary key: {keys}.", ""]
+    lines += ["| column | type | null | description |", "|---|---|---|---|"]
+    for column in table.columns:
+        notes = []
+        if column.references:
+            notes.append(f"→ `{column.references}`")
+        if column.values:
+            notes.append("one of " + ", ".join(f"`{v}`" for v in column.values))
+        if column.minimum is not None:
+            notes.append(f"≥ {column.minimum:g}")
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        nullable = "yes" if column.nullable else "no"
+        lines.append(
+            f"| {column.name} | {column.type} | {nullable} | {column.description}{extra} |"
+        )
+    return [*lines, ""]
+
+
+def model_reference() -> str:
+    """Markdown reference of every canonical and truth table."""
+    lines = [
+        "# Canonical model reference",
+        "",
+        f"Schema version {SCHEMA_VERSION}. Generated from `revhub.model` by "
+        "`make docs`; do not edit by hand.",
+        "",
+        "Every canonical table ends with the lineage columns `source`, `source_id`, "
+        "`created_at`, `updated_at`. Money is `amount` + `currency` + `amount_base` at the "
+        "row's recorded `fx_rate` (base-currency units per unit of `currency`).",
+        "",
+    ]
+    groups: dict[str, list[Table]] = {}
+    for table in TABLES:
+        groups.setdefault(table.group, []).append(table)
+    for group, tables in groups.items():
+        lines += [f"## {group.capitalize()}", ""]
+        for table in tables:
+            lines += _table_section(table)
+    lines += ["## Ground truth (schema `truth`, demo company only)", ""]
+    for table in TRUTH_TABLES:
+        lines += _table_section(table)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cli_reference(app: typer.Typer) -> str:
+    """Markdown reference of every command of ``app`` with its options."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, click.Group)
+    context = click.Context(group, info_name="revhub")
+    lines = ["# CLI reference", "", "Generated from the Typer app by `make docs`.", ""]
+    lines += ["Global options (before the command):", ""]
+    lines += [_param_line(p) for p in group.params if p.name != "help"]
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        if command is None:
+            continue
+        lines += ["", f"## `revhub {name}`", "", (command.help or "").strip(), ""]
+        lines += [_param_line(p) for p in command.params if p.name != "help"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _param_line(param: click.Parameter) -> str:
+    if isinstance(param, click.Argument):
+        return f"- `{param.human_readable_name}` (argument)"
+    assert isinstance(param, click.Option)
+    flags = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
+    default = "" if param.default in (None, False) else f" Default: `{param.default}`."
+    return f"- {flags}: {param.help or ''}{default}"
+
+
+def write_references(folder: Path = DOCS) -> list[Path]:
+    """Write docs/model.md and docs/cli.md; return the paths written."""
+    from revhub.cli import app
+
+    folder.mkdir(exist_ok=True)
+    pages = {"model.md": model_reference(), "cli.md": cli_reference(app)}
+    for name, text in pages.items():
+        (folder / name).write_text(text)
+    return [folder / name for name in pages]
+
+
+if __name__ == "__main__":
+    for path in write_references():
+        sys.stdout.write(f"wrote {path}\n")

@@ -1,0 +1,189 @@
+"""The Workspace: the one door the CLI, the API and notebooks go through.
+
+A workspace is a directory holding ``revhub.toml`` and the engine's database file
+(``revhub.duckdb``). Opening it resolves the settings, connects the engine, and brings
+the stored schema up to the model's version. Its methods are short delegations.
+
+>>> import tempfile
+>>> with open(tempfile.mkdtemp()) as ws:
+...     ws.schema_version == SCHEMA_VERSION
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import ibis
+
+from revhub import engine
+from revhub.config import CONFIG_FILE, Settings, default_config_text, load_settings
+from revhub.errors import ConstraintViolationError, SchemaVersionError, WorkspaceError
+from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
+from revhub.model.constraints import check_all
+from revhub.model.migrations import MIGRATIONS
+from revhub.model.schema import Table
+
+_META = "revhub_meta"
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Rows loaded per table by ``Workspace.load``."""
+
+    rows: Mapping[str, int]
+    seconds: float
+
+
+class Workspace:
+    """An open workspace. Use ``revhub.open(path)`` to get one; close it when done."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = settings.workspace
+        self.con = engine.connect(settings.engine, database=settings.database_path)
+        self._migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the engine connection."""
+        self.con.disconnect()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        """The model version the stored tables follow."""
+        return int(self.meta("schema_version") or 0)
+
+    def meta(self, key: str) -> str | None:
+        """A value from the workspace's own key/value table (e.g. ``as_of``)."""
+        rows = self.con.table(_META).filter(lambda t: t.key == key).value.to_pyarrow()
+        return rows[0].as_py() if len(rows) else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` in the workspace's key/value table."""
+        escaped = value.replace("'", "''")
+        self.con.raw_sql(f"DELETE FROM {_META} WHERE key = '{key}'")
+        self.con.raw_sql(f"INSERT INTO {_META} VALUES ('{key}', '{escaped}')")
+
+    def _migrate(self) -> None:
+        if _META not in self.con.list_tables():
+            self.con.create_table(_META, schema=ibis.schema({"key": "string", "value": "string"}))
+        found = self.schema_version
+        if found > SCHEMA_VERSION:
+            raise SchemaVersionError(str(self.settings.database_path), found, SCHEMA_VERSION)
+        for migration in MIGRATIONS:
+            if migration.version <= found:
+                continue
+            with engine.transaction(self.con):
+                for table in (*TABLES, *TRUTH_TABLES):
+                    engine.ensure_table(self.con, table)
+                for statement in migration.steps:
+                    self.con.raw_sql(statement)
+                self.set_meta("schema_version", str(migration.version))
+
+    # -- data ------------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """The Ibis expression of a canonical (or truth) table.
+
+        >>> import tempfile
+        >>> with open(tempfile.mkdtemp()) as ws:
+        ...     ws.table("accounts").count().execute()
+        0
+        """
+        return engine.table_expr(self.con, get_table(name))
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per canonical table."""
+        return {t.name: int(self.table(t.name).count().execute()) for t in TABLES}
+
+    def load(
+        self,
+        directory: Path,
+        *,
+        on_table: Callable[[Table, int], None] | None = None,
+    ) -> LoadReport:
+        """Replace the canonical (and truth) tables with the Parquet files in ``directory``.
+
+        ``directory`` holds ``<table>.parquet`` files and optionally ``truth/<table>.parquet``
+        (what ``revhub generate`` writes). All tables are checked against the model before
+        anything is committed: on any violation nothing changes and every problem is
+        reported at once.
+        """
+        start = dt.datetime.now()
+        directory = Path(directory)
+        plan = [(t, _parquet_path(directory, t)) for t in (*TABLES, *TRUTH_TABLES)]
+        present = [(t, p) for t, p in plan if p.exists()]
+        if not present:
+            raise WorkspaceError(
+                f"{directory} holds no canonical Parquet files (e.g. accounts.parquet). "
+                "Point at the output directory of `revhub generate`."
+            )
+        rows: dict[str, int] = {}
+        with engine.transaction(self.con):
+            for table, path in present:
+                rows[table.name] = engine.replace_from_parquet(self.con, table, path)
+                if on_table:
+                    on_table(table, rows[table.name])
+            violations = check_all(self.table)
+            if violations:
+                raise ConstraintViolationError(violations, where=str(directory))
+        seconds = (dt.datetime.now() - start).total_seconds()
+        return LoadReport(rows, seconds)
+
+
+def _parquet_path(directory: Path, table: Table) -> Path:
+    folder = directory if table.schema == "main" else directory / table.schema
+    return folder / f"{table.name}.parquet"
+
+
+def init(path: Path | str = ".", **overrides: Any) -> Workspace:
+    """Create a workspace at ``path`` (directory, revhub.toml, database) and open it.
+
+    An existing workspace is opened as it is; its revhub.toml is never overwritten.
+    """
+    root = Path(path)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        config = root / CONFIG_FILE
+        if not config.exists():
+            config.write_text(default_config_text())
+    except OSError as error:
+        raise WorkspaceError(
+            f"cannot create a workspace at {root}: {error.strerror}. "
+            "Choose a directory you can write to."
+        ) from error
+    return open(root, **overrides)
+
+
+def open(path: Path | str = ".", **overrides: Any) -> Workspace:  # noqa: A001
+    """Open the workspace at ``path``; ``overrides`` are settings given as flags.
+
+    >>> import tempfile
+    >>> with open(tempfile.mkdtemp(), engine={"threads": 1}) as ws:
+    ...     ws.settings.engine.threads
+    1
+    """
+    root = Path(path)
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} is a file; a workspace is a directory.")
+    settings = load_settings(root, overrides=overrides)
+    if not root.exists():
+        raise WorkspaceError(f"no workspace at {root}. Create one with `revhub init {root}`.")
+    return Workspace(settings)

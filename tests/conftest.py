@@ -1,0 +1,33 @@
+"""Shared fixtures: one small demo company, generated and loaded once per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import revhub
+from revhub.demo.generator import GenerationReport, generate
+from revhub.demo.spec import DemoSpec
+
+DEMO_SPEC = DemoSpec(accounts=1_500, months=24, seed=7, as_of=dt.date(2026, 7, 1))
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> GenerationReport:
+    """The demo company written as Parquet (generated once)."""
+    return generate(DEMO_SPEC, tmp_path_factory.mktemp("demo") / "data")
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(
+    demo_data: GenerationReport, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[revhub.Workspace]:
+    """A workspace holding the demo company (loaded once, read-only for tests)."""
+    root: Path = tmp_path_factory.mktemp("ws")
+    with revhub.init(root) as ws:
+        ws.load(demo_data.out)
+        ws.set_meta("as_of", DEMO_SPEC.as_of.isoformat())
+        yield ws

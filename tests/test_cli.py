@@ -1,0 +1,92 @@
+"""The CLI end to end, as a user runs it: a real process, real files, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from revhub.reference import DOCS, cli_reference, model_reference
+
+
+def revhub(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "revhub.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=600,
+    )
+
+
+def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
+    result = revhub("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Revenue summary" in result.stdout
+    for measure in ("Paying customers", "ARR", "Open pipeline", "Bookings"):
+        assert measure in result.stdout
+    status = revhub("status", "-w", "revhub-demo", cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert "accounts" in status.stdout and "schema version" in status.stdout
+
+
+def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
+    gen = revhub("generate", "--accounts", "200", "--months", "6", "--as-of", "2026-01-01",
+                 "--out", "data", cwd=tmp_path)  # fmt: skip
+    assert gen.returncode == 0, gen.stderr
+    assert (tmp_path / "data" / "truth" / "duplicate_records.parquet").exists()
+    assert revhub("init", "ws", cwd=tmp_path).returncode == 0
+    load = revhub("load", "data", "-w", "ws", cwd=tmp_path)
+    assert load.returncode == 0, load.stderr
+    summary = revhub("summary", "-w", "ws", cwd=tmp_path)
+    assert "2026-01-01" in summary.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["generate", "--out", "x", "--months", "2"], {}, "months"),
+        (["generate", "--out", "x", "--accounts", "many"], {}, "accounts"),
+        (["generate", "--out", "x", "--as-of", "2026-01-15"], {}, "first day of a month"),
+        (["status", "-w", "nowhere"], {}, "revhub init nowhere"),
+        (["status"], {"REVHUB_ENGNE__THREADS": "2"}, "Did you mean `engine`"),
+        (["load", "missing-dir", "-w", "."], {}, "no canonical Parquet"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(
+    tmp_path: Path, args: list[str], env: dict[str, str], message: str
+) -> None:
+    if args[0] == "load":
+        assert revhub("init", ".", cwd=tmp_path).returncode == 0
+    result = revhub(*args, cwd=tmp_path, env=env)
+    assert result.returncode != 0
+    assert message in " ".join(result.stderr.split()), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_misspelt_setting_in_the_file_changes_nothing(tmp_path: Path) -> None:
+    assert revhub("init", "ws", cwd=tmp_path).returncode == 0
+    config = tmp_path / "ws" / "revhub.toml"
+    config.write_text("[demo]\nacounts = 10\n")
+    before = sorted(p.name for p in (tmp_path / "ws").iterdir())
+    result = revhub("status", "-w", "ws", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "demo.acounts" in result.stderr and "demo.accounts" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "ws").iterdir()) == before
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = revhub("--debug", "status", "-w", "nowhere", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_reference_docs_are_current() -> None:
+    from revhub.cli import app
+
+    assert (DOCS / "model.md").read_text() == model_reference(), "run `make docs`"
+    assert (DOCS / "cli.md").read_text() == cli_reference(app), "run `make docs`"
