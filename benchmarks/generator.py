@@ -65,14 +65,25 @@ def _child_peer(accounts: int) -> dict[str, Any]:
     account_rows, contact_rows = [], []
     for index in range(accounts):
         account_rows.append(
-            {"account_id": index, "name": fake.company(), "domain": fake.domain_name(),
-             "country": fake.country_code(), "city": fake.city(), "phone": fake.phone_number(),
-             "employees": fake.random_int(5, 50000)}  # fmt: skip
+            {
+                "account_id": index,
+                "name": fake.company(),
+                "domain": fake.domain_name(),
+                "country": fake.country_code(),
+                "city": fake.city(),
+                "phone": fake.phone_number(),
+                "employees": fake.random_int(5, 50000),
+            }
         )
         for _ in range(3):
             contact_rows.append(
-                {"account_id": index, "first_name": fake.first_name(),
-                 "last_name": fake.last_name(), "email": fake.email(), "title": fake.job()}  # fmt: skip
+                {
+                    "account_id": index,
+                    "first_name": fake.first_name(),
+                    "last_name": fake.last_name(),
+                    "email": fake.email(),
+                    "title": fake.job(),
+                }
             )
     with tempfile.TemporaryDirectory() as folder:
         pq.write_table(pa.Table.from_pylist(account_rows), Path(folder) / "accounts.parquet")

@@ -12,7 +12,9 @@ import pytest
 from revhub.reference import DOCS, cli_reference, model_reference
 
 
-def revhub(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def revhub(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "revhub.cli", *args],
         cwd=cwd,

@@ -34,7 +34,9 @@ def test_each_layer_overrides_the_one_before(tmp_path: Path) -> None:
 
 def test_misspelt_key_in_file_is_refused_with_a_suggestion(tmp_path: Path) -> None:
     write(tmp_path, "[engine]\nthreds = 2\n")
-    with pytest.raises(UnknownSettingError, match=r"engine\.threds.*Did you mean `engine\.threads`"):
+    with pytest.raises(
+        UnknownSettingError, match=r"engine\.threds.*Did you mean `engine\.threads`"
+    ):
         load_settings(tmp_path, env={})
 
 
@@ -48,13 +50,13 @@ def test_bad_value_names_the_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"`engine\.threads`"):
         load_settings(tmp_path, env={})
     write(tmp_path, "[engine]\nkind = 'oracle'\n")
-    with pytest.raises(ConfigError, match="engine.kind"):
+    with pytest.raises(ConfigError, match=r"engine\.kind"):
         load_settings(tmp_path, env={})
 
 
 def test_invalid_toml_is_reported_with_the_file(tmp_path: Path) -> None:
     write(tmp_path, "[engine\n")
-    with pytest.raises(ConfigError, match="revhub.toml.*not valid TOML"):
+    with pytest.raises(ConfigError, match=r"revhub\.toml.*not valid TOML"):
         load_settings(tmp_path, env={})
 
 
@@ -66,6 +68,6 @@ def test_secrets_are_refused_in_the_file_and_pointed_to_the_environment(tmp_path
 
 def test_the_default_file_round_trips(tmp_path: Path) -> None:
     write(tmp_path, default_config_text())
-    assert load_settings(tmp_path, env={}) == load_settings(tmp_path / "missing", env={}).model_copy(
-        update={"workspace": tmp_path}
-    )
+    assert load_settings(tmp_path, env={}) == load_settings(
+        tmp_path / "missing", env={}
+    ).model_copy(update={"workspace": tmp_path})

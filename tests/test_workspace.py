@@ -66,14 +66,17 @@ def test_loading_data_that_breaks_the_model_changes_nothing(
             data = data.set_column(data.schema.get_field_index("account_id"), "account_id", [ids])
         pq.write_table(data, broken / path.name)
     with revhub.init(tmp_path / "ws") as ws:
-        with pytest.raises(ConstraintViolationError, match="opportunities.account_id") as caught:
+        with pytest.raises(ConstraintViolationError, match=r"opportunities\.account_id") as caught:
             ws.load(broken)
         assert caught.value.violations
         assert sum(ws.row_counts().values()) == 0
 
 
 def test_loading_an_empty_directory_says_what_is_expected(tmp_path: Path) -> None:
-    with revhub.init(tmp_path / "ws") as ws, pytest.raises(WorkspaceError, match="accounts.parquet"):
+    with (
+        revhub.init(tmp_path / "ws") as ws,
+        pytest.raises(WorkspaceError, match=r"accounts\.parquet"),
+    ):
         ws.load(tmp_path)
 
 

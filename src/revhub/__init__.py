@@ -13,7 +13,7 @@ from importlib.metadata import version
 
 from revhub import errors
 from revhub.errors import RevhubError
-from revhub.workspace import Workspace, init, open  # noqa: A004
+from revhub.workspace import Workspace, init, open
 
 __version__ = version("revhub")
 

@@ -72,9 +72,16 @@ def _spec(accounts: int, months: int, seed: int, as_of: dt.datetime | None) -> D
 
 
 def _run_generator(spec: DemoSpec, out: Path) -> GenerationReport:
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"Simulating {spec.accounts:,} accounts over {spec.months} months", total=None)
+        task = bar.add_task(
+            f"Simulating {spec.accounts:,} accounts over {spec.months} months", total=None
+        )
 
         def step(_: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -87,7 +94,9 @@ MonthsOption = Annotated[int, typer.Option(help="Months of history.", min=3, max
 SeedOption = Annotated[int, typer.Option(help="Random seed: same seed, same company.", min=0)]
 AsOfOption = Annotated[
     dt.datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="End of history (first of a month); default: this month."),
+    typer.Option(
+        formats=["%Y-%m-%d"], help="End of history (first of a month); default: this month."
+    ),
 ]
 
 
@@ -145,8 +154,10 @@ def demo(
     workspace: WorkspaceOption = Path("revhub-demo"),
     serve: Annotated[
         bool,
-        typer.Option(help="Serve the dashboard afterwards (arrives with the dashboard; "
-                     "until then the demo ends with the terminal summary)."),
+        typer.Option(
+            help="Serve the dashboard afterwards (arrives with the dashboard; "
+            "until then the demo ends with the terminal summary)."
+        ),
     ] = True,
 ) -> None:
     """Build the demo company, load it into a workspace and summarise it."""
@@ -185,8 +196,12 @@ def _print_summary(result: RevenueSummary) -> None:
     table.add_row("Accounts", f"{result.accounts:,}")
     table.add_row("Paying customers", f"{result.paying_customers:,}")
     table.add_row("ARR", _money(result.arr))
-    table.add_row(f"Open pipeline ({result.open_opportunities:,} deals)", _money(result.open_pipeline))
-    table.add_row(f"Bookings {start} to {end - dt.timedelta(days=1)}", _money(result.bookings_last_quarter))
+    table.add_row(
+        f"Open pipeline ({result.open_opportunities:,} deals)", _money(result.open_pipeline)
+    )
+    table.add_row(
+        f"Bookings {start} to {end - dt.timedelta(days=1)}", _money(result.bookings_last_quarter)
+    )
     console.print(table)
 
 

@@ -34,7 +34,9 @@ class _Section(BaseModel):
 class EngineSettings(_Section):
     """The analytical engine that holds the canonical tables."""
 
-    kind: Literal["duckdb"] = Field("duckdb", description="Engine; Spark arrives in a later release.")
+    kind: Literal["duckdb"] = Field(
+        "duckdb", description="Engine; Spark arrives in a later release."
+    )
     database: str = Field("revhub.duckdb", description="DuckDB file, relative to the workspace.")
     threads: int | None = Field(None, ge=1, description="Worker threads (default: all cores).")
     memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'.")
@@ -113,7 +115,9 @@ def _from_file(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"cannot be read: {error.strerror}.", source=str(path)) from error
     if "workspace" in values:
-        raise ConfigError("`workspace` cannot be set in the file that lives in it.", source=str(path))
+        raise ConfigError(
+            "`workspace` cannot be set in the file that lives in it.", source=str(path)
+        )
     _check_keys(values, str(path))
     return values
 

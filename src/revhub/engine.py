@@ -74,9 +74,7 @@ def replace_from_parquet(con: Any, table: Table, path: Path) -> int:
     )
     name = qualified(table)
     con.raw_sql(f"DELETE FROM {name}")
-    con.raw_sql(
-        f"INSERT INTO {name} SELECT {columns} FROM read_parquet('{_quote(path)}')"
-    )
+    con.raw_sql(f"INSERT INTO {name} SELECT {columns} FROM read_parquet('{_quote(path)}')")
     return int(table_expr(con, table).count().execute())
 
 

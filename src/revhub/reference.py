@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
+from typer.cli import get_docs_for_click
 
 from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES
 from revhub.model.schema import Table
@@ -68,29 +68,14 @@ def model_reference() -> str:
 
 
 def cli_reference(app: typer.Typer) -> str:
-    """Markdown reference of every command of ``app`` with its options."""
-    group = typer.main.get_command(app)
-    assert isinstance(group, click.Group)
-    context = click.Context(group, info_name="revhub")
-    lines = ["# CLI reference", "", "Generated from the Typer app by `make docs`.", ""]
-    lines += ["Global options (before the command):", ""]
-    lines += [_param_line(p) for p in group.params if p.name != "help"]
-    for name in sorted(group.list_commands(context)):
-        command = group.get_command(context, name)
-        if command is None:
-            continue
-        lines += ["", f"## `revhub {name}`", "", (command.help or "").strip(), ""]
-        lines += [_param_line(p) for p in command.params if p.name != "help"]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _param_line(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
-        return f"- `{param.human_readable_name}` (argument)"
-    assert isinstance(param, click.Option)
-    flags = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
-    default = "" if param.default in (None, False) else f" Default: `{param.default}`."
-    return f"- {flags}: {param.help or ''}{default}"
+    """Markdown reference of every command of ``app``, by Typer's own docs generator."""
+    command = typer.main.get_command(app)
+    docs = get_docs_for_click(
+        obj=command, ctx=typer.Context(command), name="revhub", title="CLI reference"
+    )
+    note = "Generated from the Typer app by `make docs`; do not edit by hand.\n\n"
+    head, _, rest = docs.partition("\n\n")
+    return f"{head}\n\n{note}{rest.strip()}\n"
 
 
 def write_references(folder: Path = DOCS) -> list[Path]:

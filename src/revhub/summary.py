@@ -84,7 +84,9 @@ def revenue_summary(ws: _Tables, as_of: dt.date, currency: str = "USD") -> Reven
     open_opps = opps.filter(~opps.is_closed)
     start, end = last_full_quarter(as_of)
     won = opps.filter(
-        opps.is_won & (opps.closed_date >= ibis.literal(start)) & (opps.closed_date < ibis.literal(end))
+        opps.is_won
+        & (opps.closed_date >= ibis.literal(start))
+        & (opps.closed_date < ibis.literal(end))
     )
     return RevenueSummary(
         as_of=as_of,

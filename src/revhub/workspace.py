@@ -172,7 +172,7 @@ def init(path: Path | str = ".", **overrides: Any) -> Workspace:
     return open(root, **overrides)
 
 
-def open(path: Path | str = ".", **overrides: Any) -> Workspace:  # noqa: A001
+def open(path: Path | str = ".", **overrides: Any) -> Workspace:
     """Open the workspace at ``path``; ``overrides`` are settings given as flags.
 
     >>> import tempfile

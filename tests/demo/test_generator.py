@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import DEMO_SPEC
 
 import revhub
 from revhub.demo.generator import GenerationReport, generate, read_manifest
@@ -18,14 +19,10 @@ from revhub.errors import GenerationError
 from revhub.model import TABLES, TRUTH_TABLES
 from revhub.model.constraints import check_all
 from revhub.model.schema import MONEY
-from tests.conftest import DEMO_SPEC
 
 
 def _tables(folder: Path) -> dict[str, object]:
-    return {
-        str(p.relative_to(folder)): pq.read_table(p)
-        for p in sorted(folder.rglob("*.parquet"))
-    }
+    return {str(p.relative_to(folder)): pq.read_table(p) for p in sorted(folder.rglob("*.parquet"))}
 
 
 def test_every_table_is_written_with_the_model_schema(demo_data: GenerationReport) -> None:
@@ -131,7 +128,9 @@ small_specs = st.builds(
 )
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(spec=small_specs)
 def test_invariants_hold_for_any_company(spec: DemoSpec, tmp_path_factory) -> None:
     out = tmp_path_factory.mktemp("prop") / "data"
@@ -153,7 +152,10 @@ def test_invariants_hold_for_any_company(spec: DemoSpec, tmp_path_factory) -> No
         "FROM opportunity_history"
     )
     overlapping = history.filter(
-        (history.next_from.notnull() & (history.valid_to.isnull() | (history.valid_to > history.next_from)))
+        (
+            history.next_from.notnull()
+            & (history.valid_to.isnull() | (history.valid_to > history.next_from))
+        )
         | (history.valid_to.notnull() & (history.valid_to <= history.valid_from))
     )
     assert overlapping.count().execute() == 0

@@ -24,15 +24,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from revhub.demo.catalog import build_catalog
 from revhub.demo.customers import simulate_customers
 from revhub.demo.data_problems import plant_data_problems
 from revhub.demo.gtm import funnel_bottlenecks, simulate_gtm
 from revhub.demo.org import build_org
-from revhub.demo.spec import DemoSpec
 from revhub.demo.spend import marketing_spend
 from revhub.demo.targets import targets
+
+from revhub.demo.catalog import build_catalog
+from revhub.demo.spec import DemoSpec
 from revhub.errors import GenerationError
 from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
 
@@ -69,7 +69,9 @@ class _TableWriters:
                 folder / f"{name}.parquet", definition.arrow_schema(), compression="zstd"
             )
             self.rows[name] = 0
-        self.writers[name].write_table(data.select(definition.column_names).cast(definition.arrow_schema()))
+        self.writers[name].write_table(
+            data.select(definition.column_names).cast(definition.arrow_schema())
+        )
         self.rows[name] += data.num_rows
 
     def close(self) -> None:
@@ -179,7 +181,9 @@ def read_manifest(folder: Path) -> DemoSpec:
     """The spec a generated dataset was written with, from its manifest."""
     path = Path(folder) / MANIFEST
     if not path.exists():
-        raise GenerationError(f"{folder} has no {MANIFEST}; it was not written by `revhub generate`.")
+        raise GenerationError(
+            f"{folder} has no {MANIFEST}; it was not written by `revhub generate`."
+        )
     spec = json.loads(path.read_text())["spec"]
     return DemoSpec(
         accounts=int(spec["accounts"]),

@@ -10,7 +10,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +66,9 @@ SEGMENTS: dict[str, Segment] = {
     for s in (
         Segment("smb", 0.70, (5, 200), (3, 25), "starter", 0.25, 30.0, 0.30, 0.025),
         Segment("mid_market", 0.24, (200, 2000), (20, 150), "growth", 0.60, 60.0, 0.24, 0.012),
-        Segment("enterprise", 0.06, (2000, 50000), (100, 1200), "enterprise", 0.90, 120.0, 0.18, 0.006),
+        Segment(
+            "enterprise", 0.06, (2000, 50000), (100, 1200), "enterprise", 0.90, 120.0, 0.18, 0.006
+        ),
     )
 }
 
@@ -164,6 +165,7 @@ def fx_rates(spec: DemoSpec) -> dict[str, np.ndarray]:
 
     Returns ``{"USD": array(days), ...}``; index 0 is ``spec.start``.
 
+    >>> import datetime as dt
     >>> r = fx_rates(DemoSpec(accounts=1, months=12, as_of=dt.date(2026, 1, 1)))
     >>> bool((r["USD"] == 1.0).all()), len(r["EUR"])
     (True, 365)
@@ -179,9 +181,12 @@ def fx_rates(spec: DemoSpec) -> dict[str, np.ndarray]:
     return out
 
 
-def rate_on(rates: dict[str, np.ndarray], spec: DemoSpec, currency: np.ndarray, day: np.ndarray) -> np.ndarray:
+def rate_on(
+    rates: dict[str, np.ndarray], spec: DemoSpec, currency: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     """Vectorised look-up of the rate for each (currency, day) pair; days clipped to the history.
 
+    >>> import datetime as dt
     >>> s = DemoSpec(accounts=1, months=12, as_of=dt.date(2026, 1, 1))
     >>> r = fx_rates(s)
     >>> float(rate_on(r, s, np.array(["USD"]), np.array([s.start]))[0])

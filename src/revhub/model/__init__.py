@@ -38,7 +38,9 @@ def get_table(name: str) -> Table:
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise ModelError(f"the model has no table `{name}`.{did_you_mean(name, _BY_NAME)}") from None
+        raise ModelError(
+            f"the model has no table `{name}`.{did_you_mean(name, _BY_NAME)}"
+        ) from None
 
 
 __all__ = [

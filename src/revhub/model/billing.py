@@ -54,7 +54,9 @@ PRICES = table(
     ["price_id"],
     key("price_id", "Price key."),
     ref("product_id", "products.product_id", "Product priced.", nullable=False),
-    col("billing_interval", STRING, "Billing interval; null for one-off.", values=BILLING_INTERVALS),
+    col(
+        "billing_interval", STRING, "Billing interval; null for one-off.", values=BILLING_INTERVALS
+    ),
     col("interval_count", INT, "Number of intervals per billing period.", minimum=1),
     *money(
         ("unit_amount", "List price per unit per billing period."),

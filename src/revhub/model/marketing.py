@@ -84,7 +84,9 @@ LIFECYCLE_EVENTS = table(
     col("from_stage", STRING, "Stage before (null for the first stage).", values=LIFECYCLE_STAGES),
     col("to_stage", STRING, "Stage after.", nullable=False, values=LIFECYCLE_STAGES),
     col("occurred_at", TIMESTAMP, "When the move happened (UTC).", nullable=False),
-    col("owning_team", STRING, "Department that owns the entity after the move.", values=DEPARTMENTS),
+    col(
+        "owning_team", STRING, "Department that owns the entity after the move.", values=DEPARTMENTS
+    ),
     ref("owner_id", "users.user_id", "Person who owns the entity after the move."),
     col("channel", STRING, "First-touch channel of the entity.", values=CHANNELS),
     group=GROUP,

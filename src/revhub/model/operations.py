@@ -44,7 +44,12 @@ TARGETS = table(
     ref("team_id", "teams.team_id", "Team the target is for; null for company-wide."),
     col("segment", STRING, "Segment the target is for, if any.", values=SEGMENTS),
     col("region", STRING, "Region the target is for, if any.", values=REGIONS),
-    col("value", FLOAT, "Target value in the metric's unit (money in base currency).", nullable=False),
+    col(
+        "value",
+        FLOAT,
+        "Target value in the metric's unit (money in base currency).",
+        nullable=False,
+    ),
     group=GROUP,
 )
 

@@ -30,7 +30,9 @@ TEAMS = table(
     ["team_id"],
     key("team_id", "Team key."),
     col("name", STRING, "Team name as people say it.", nullable=False),
-    col("department", STRING, "Department the team belongs to.", nullable=False, values=DEPARTMENTS),
+    col(
+        "department", STRING, "Department the team belongs to.", nullable=False, values=DEPARTMENTS
+    ),
     ref("parent_team_id", "teams.team_id", "Team this one reports into, if any."),
     col("region", STRING, "Region the team covers, if regional.", values=REGIONS),
     col("segment", STRING, "Customer segment the team covers, if any.", values=SEGMENTS),

@@ -125,7 +125,9 @@ class Table:
         return keys
 
     def arrow_schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns])
+        return pa.schema(
+            [pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns]
+        )
 
     def ibis_schema(self) -> ibis.Schema:
         return ibis.schema({c.name: c.ibis_type for c in self.columns})
@@ -235,7 +237,12 @@ def money(*names_and_descriptions: tuple[str, str], minimum: float | None = 0) -
 
 
 LINEAGE = (
-    col("source", STRING, "System the row came from (salesforce, stripe, demo, ...).", nullable=False),
+    col(
+        "source",
+        STRING,
+        "System the row came from (salesforce, stripe, demo, ...).",
+        nullable=False,
+    ),
     col("source_id", STRING, "The row's id in its source system.", nullable=False),
     col("created_at", TIMESTAMP, "When the row was created in its source (UTC).", nullable=False),
     col("updated_at", TIMESTAMP, "When the row last changed in its source (UTC).", nullable=False),
@@ -256,9 +263,7 @@ def table(
     return Table(name, description, (*flat, *LINEAGE), tuple(primary_key), group=group)
 
 
-def truth_table(
-    name: str, description: str, primary_key: Sequence[str], *columns: Column
-) -> Table:
+def truth_table(name: str, description: str, primary_key: Sequence[str], *columns: Column) -> Table:
     """A ground-truth table of the demo company (schema ``truth``, no lineage)."""
     return Table(
         name, description, tuple(columns), tuple(primary_key), group="truth", schema=TRUTH_SCHEMA

@@ -16,11 +16,21 @@ DUPLICATE_RECORDS = truth_table(
     "duplicate_records",
     "Pairs of rows that are the same person or company, as planted by the generator.",
     ["entity_table", "duplicate_id"],
-    col("entity_table", STRING, "Table holding both rows (accounts, contacts, leads).", nullable=False),
+    col(
+        "entity_table",
+        STRING,
+        "Table holding both rows (accounts, contacts, leads).",
+        nullable=False,
+    ),
     col("original_id", STRING, "Key of the original row.", nullable=False),
     col("duplicate_id", STRING, "Key of the planted duplicate row.", nullable=False),
     col("duplicate_source", STRING, "System the duplicate claims to come from.", nullable=False),
-    col("perturbations", STRING, "Comma-separated edits applied (typo, case, missing, ...).", nullable=False),
+    col(
+        "perturbations",
+        STRING,
+        "Comma-separated edits applied (typo, case, missing, ...).",
+        nullable=False,
+    ),
 )
 
 INVALID_VALUES = truth_table(
@@ -55,7 +65,9 @@ FUNNEL_BOTTLENECKS = truth_table(
     col("normal_median_days", FLOAT, "Median days between the stages elsewhere.", nullable=False),
     col("planted_median_days", FLOAT, "Median days the generator aimed for here.", nullable=False),
     col("normal_conversion", FLOAT, "Conversion rate elsewhere.", nullable=False),
-    col("planted_conversion", FLOAT, "Conversion rate the generator aimed for here.", nullable=False),
+    col(
+        "planted_conversion", FLOAT, "Conversion rate the generator aimed for here.", nullable=False
+    ),
 )
 
 CHURN_REASONS = truth_table(
