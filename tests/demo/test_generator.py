@@ -16,7 +16,7 @@ import revhub
 from revhub.demo.generator import GenerationReport, generate, read_manifest
 from revhub.demo.spec import DemoSpec
 from revhub.errors import GenerationError
-from revhub.model import TABLES, TRUTH_TABLES
+from revhub.model import TABLES, TRUTH_TABLES, get_table
 from revhub.model.constraints import check_all
 from revhub.model.schema import MONEY
 
@@ -61,13 +61,14 @@ def test_generated_data_satisfies_every_model_constraint(demo_workspace: revhub.
 
 def test_every_planted_duplicate_exists_in_both_places(demo_workspace: revhub.Workspace) -> None:
     truth = demo_workspace.table("duplicate_records").to_pyarrow().to_pylist()
-    assert truth
-    for entity in {row["entity_table"] for row in truth}:
-        table = demo_workspace.table(entity)
-        key = table.columns[0] if entity != "accounts" else "account_id"
-        ids = set(table[key].to_pyarrow().to_pylist())
-        for row in (r for r in truth if r["entity_table"] == entity):
-            assert row["original_id"] in ids and row["duplicate_id"] in ids, row
+    assert {row["entity_table"] for row in truth} == {"accounts", "contacts", "leads"}
+    ids = {
+        name: set(demo_workspace.table(name)[get_table(name).primary_key[0]].to_pyarrow().to_pylist())
+        for name in ("accounts", "contacts", "leads")
+    }
+    for row in truth:
+        assert row["original_id"] in ids[row["original_table"]], row
+        assert row["duplicate_id"] in ids[row["entity_table"]], row
 
 
 def test_every_invalid_value_is_in_the_data(demo_workspace: revhub.Workspace) -> None:
@@ -75,7 +76,7 @@ def test_every_invalid_value_is_in_the_data(demo_workspace: revhub.Workspace) ->
     assert truth
     for entity in {row["entity_table"] for row in truth}:
         table = demo_workspace.table(entity)
-        key = demo_workspace.table(entity).columns[0]
+        key = get_table(entity).primary_key[0]
         data = {r[key]: r for r in table.to_pyarrow().to_pylist()}
         for row in (r for r in truth if r["entity_table"] == entity):
             assert data[row["row_id"]][row["column_name"]] == row["bad_value"], row

@@ -106,6 +106,8 @@ def make_ids(prefix: str, start: int, count: int) -> np.ndarray:
     >>> list(make_ids("acc", 0, 2))
     ['acc_0000001', 'acc_0000002']
     """
+    if count == 0:
+        return np.array([], dtype=object)
     numbers = np.arange(start + 1, start + count + 1)
     return np.char.add(f"{prefix}_", np.char.zfill(numbers.astype(str), 7)).astype(object)
 

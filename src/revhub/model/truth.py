@@ -22,6 +22,12 @@ DUPLICATE_RECORDS = truth_table(
         "Table holding both rows (accounts, contacts, leads).",
         nullable=False,
     ),
+    col(
+        "original_table",
+        STRING,
+        "Table holding the original (contacts, for a lead re-entering a known person).",
+        nullable=False,
+    ),
     col("original_id", STRING, "Key of the original row.", nullable=False),
     col("duplicate_id", STRING, "Key of the planted duplicate row.", nullable=False),
     col("duplicate_source", STRING, "System the duplicate claims to come from.", nullable=False),
