@@ -16,6 +16,12 @@ DEMO_SPEC = DemoSpec(accounts=1_500, months=24, seed=7, as_of=dt.date(2026, 7, 1
 
 
 @pytest.fixture(scope="session")
+def demo_spec() -> DemoSpec:
+    """The spec of the shared demo company."""
+    return DEMO_SPEC
+
+
+@pytest.fixture(scope="session")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> GenerationReport:
     """The demo company written as Parquet (generated once)."""
     return generate(DEMO_SPEC, tmp_path_factory.mktemp("demo") / "data")

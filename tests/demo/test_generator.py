@@ -10,7 +10,6 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import DEMO_SPEC
 
 import revhub
 from revhub.demo.generator import GenerationReport, generate, read_manifest
@@ -25,12 +24,14 @@ def _tables(folder: Path) -> dict[str, object]:
     return {str(p.relative_to(folder)): pq.read_table(p) for p in sorted(folder.rglob("*.parquet"))}
 
 
-def test_every_table_is_written_with_the_model_schema(demo_data: GenerationReport) -> None:
+def test_every_table_is_written_with_the_model_schema(
+    demo_data: GenerationReport, demo_spec: DemoSpec
+) -> None:
     for table in (*TABLES, *TRUTH_TABLES):
         folder = demo_data.out if table.schema == "main" else demo_data.out / table.schema
         data = pq.read_table(folder / f"{table.name}.parquet")
         assert data.schema.names == table.column_names, table.name
-    assert read_manifest(demo_data.out) == DEMO_SPEC
+    assert read_manifest(demo_data.out) == demo_spec
 
 
 def test_the_company_has_every_part_of_the_business(demo_data: GenerationReport) -> None:
@@ -82,13 +83,15 @@ def test_every_invalid_value_is_in_the_data(demo_workspace: revhub.Workspace) ->
             assert data[row["row_id"]][row["column_name"]] == row["bad_value"], row
 
 
-def test_stale_deals_are_open_and_quiet(demo_workspace: revhub.Workspace) -> None:
+def test_stale_deals_are_open_and_quiet(
+    demo_workspace: revhub.Workspace, demo_spec: DemoSpec
+) -> None:
     stale = demo_workspace.table("stale_deals")
     opps = demo_workspace.table("opportunities")
     joined = stale.join(opps, "opportunity_id")
     assert joined.count().execute() == stale.count().execute() > 0
     assert joined.filter(joined.is_closed).count().execute() == 0
-    as_of = ibis.literal(DEMO_SPEC.as_of)
+    as_of = ibis.literal(demo_spec.as_of)
     assert joined.filter(joined.close_date >= as_of).count().execute() == 0
 
 
