@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -179,7 +180,7 @@ def _workspace_as_of(ws: workspace_module.Workspace) -> dt.date:
     return dt.date.fromisoformat(stored) if stored else dt.date.today()
 
 
-def _print_rows(title: str, rows: dict[str, int], seconds: float | None) -> None:
+def _print_rows(title: str, rows: Mapping[str, int], seconds: float | None) -> None:
     table = RichTable(title=title + (f" in {seconds:.1f}s" if seconds is not None else ""))
     table.add_column("table")
     table.add_column("rows", justify="right")

@@ -64,7 +64,9 @@ def test_every_planted_duplicate_exists_in_both_places(demo_workspace: revhub.Wo
     truth = demo_workspace.table("duplicate_records").to_pyarrow().to_pylist()
     assert {row["entity_table"] for row in truth} == {"accounts", "contacts", "leads"}
     ids = {
-        name: set(demo_workspace.table(name)[get_table(name).primary_key[0]].to_pyarrow().to_pylist())
+        name: set(
+            demo_workspace.table(name)[get_table(name).primary_key[0]].to_pyarrow().to_pylist()
+        )
         for name in ("accounts", "contacts", "leads")
     }
     for row in truth:

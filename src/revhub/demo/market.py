@@ -198,3 +198,14 @@ def rate_on(
         mask = currency == code
         result[mask] = path[index[mask]]
     return result
+
+
+# VAT charged on invoices by country (EMEA); other countries are invoiced without tax.
+VAT_RATES: dict[str, float] = {
+    "GB": 0.20,
+    "DE": 0.19,
+    "FR": 0.20,
+    "NL": 0.21,
+    "IS": 0.24,
+    "TR": 0.20,
+}

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from revhub.demo.arrays import NONE, forward_fill, group_starts, lookup, nullable
 from revhub.demo.deals import CATEGORIES, KINDS, PROBABILITY, STAGES, DealEvents, DealFates
-from revhub.demo.market import SEGMENTS, list_price, rate_on
+from revhub.demo.market import ANNUAL_MONTHS_CHARGED, SEGMENTS, list_price, rate_on
 from revhub.demo.names import salesforce_ids
 from revhub.demo.seasons import SECOND
 from revhub.demo.spec import DemoSpec
@@ -85,7 +85,11 @@ def build_pipeline(
     cur_index = lookup({"USD": 0, "EUR": 1, "GBP": 2, "ISK": 3, "TRY": 4}, deals.currency).astype(
         int
     )
-    yearly = per_seat[deal_plan, cur_index] * 12.0
+    # Annual plans charge ANNUAL_MONTHS_CHARGED months a year: first-year ARR follows the plan.
+    annual_share = lookup({k: s.annual_share for k, s in SEGMENTS.items()}, deals.segment)
+    is_annual = spec.rng("deal_terms", chunk).random(len(deals.ids)) < annual_share
+    months_charged = np.where(is_annual, ANNUAL_MONTHS_CHARGED, 12)
+    yearly = per_seat[deal_plan, cur_index] * months_charged
     amount = np.round(ev.seats * yearly[d] * (1.0 - ev.discount), 2)
     fx = np.round(rate_on(rates, spec, deals.currency[d], ev.time.astype("datetime64[D]")), 8)
     last = np.append(first[1:], True)[: len(first)]
@@ -177,15 +181,13 @@ def build_pipeline(
         }
     )
     won = np.flatnonzero(fates.won)
-    annual = spec.rng("deal_terms", chunk).random(m)
-    annual_share = lookup({k: s.annual_share for k, s in SEGMENTS.items()}, deals.segment)
     terms = pa.table(
         {
             "opportunity_id": deals.ids[won],
             "account_id": deals.account_id[won],
             "plan": plan[deal_plan[won]],
             "seats": ev.seats[at][won],
-            "billing_interval": np.where(annual[won] < annual_share[won], "year", "month"),
+            "billing_interval": np.where(is_annual[won], "year", "month"),
             "discount": fates.discount[won],
             "currency": deals.currency[won],
             "amount": nullable(amount[at][won]),

@@ -138,9 +138,12 @@ class Table:
         Missing nullable columns become nulls; floats for money are rounded to cents.
         Raises DataError for unknown or missing required columns.
 
+        >>> import datetime as dt
         >>> from revhub.model import get_table
+        >>> now = [dt.datetime(2026, 1, 1)]
         >>> get_table("teams").to_arrow({"team_id": ["t1"], "name": ["Sales"],
-        ...     "department": ["sales"], "source": ["demo"], "source_id": ["t1"]}).num_rows
+        ...     "department": ["sales"], "source": ["demo"], "source_id": ["t1"],
+        ...     "created_at": now, "updated_at": now}).num_rows
         1
         """
         unknown = set(columns) - set(self._by_name)
