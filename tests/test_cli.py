@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import revhub
 from revhub.reference import DOCS, cli_reference, model_reference
 
 
-def revhub(
+def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -26,25 +27,25 @@ def revhub(
 
 
 def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
-    result = revhub("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
+    result = run_cli("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Revenue summary" in result.stdout
     for measure in ("Paying customers", "ARR", "Open pipeline", "Bookings"):
         assert measure in result.stdout
-    status = revhub("status", "-w", "revhub-demo", cwd=tmp_path)
+    status = run_cli("status", "-w", "revhub-demo", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert "accounts" in status.stdout and "schema version" in status.stdout
 
 
 def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
-    gen = revhub("generate", "--accounts", "200", "--months", "6", "--as-of", "2026-01-01",
+    gen = run_cli("generate", "--accounts", "200", "--months", "6", "--as-of", "2026-01-01",
                  "--out", "data", cwd=tmp_path)  # fmt: skip
     assert gen.returncode == 0, gen.stderr
     assert (tmp_path / "data" / "truth" / "duplicate_records.parquet").exists()
-    assert revhub("init", "ws", cwd=tmp_path).returncode == 0
-    load = revhub("load", "data", "-w", "ws", cwd=tmp_path)
+    assert run_cli("init", "ws", cwd=tmp_path).returncode == 0
+    load = run_cli("load", "data", "-w", "ws", cwd=tmp_path)
     assert load.returncode == 0, load.stderr
-    summary = revhub("summary", "-w", "ws", cwd=tmp_path)
+    summary = run_cli("summary", "-w", "ws", cwd=tmp_path)
     assert "2026-01-01" in summary.stdout
 
 
@@ -63,26 +64,26 @@ def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(
     tmp_path: Path, args: list[str], env: dict[str, str], message: str
 ) -> None:
     if args[0] == "load":
-        assert revhub("init", ".", cwd=tmp_path).returncode == 0
-    result = revhub(*args, cwd=tmp_path, env=env)
+        assert run_cli("init", ".", cwd=tmp_path).returncode == 0
+    result = run_cli(*args, cwd=tmp_path, env=env)
     assert result.returncode != 0
     assert message in " ".join(result.stderr.split()), result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_misspelt_setting_in_the_file_changes_nothing(tmp_path: Path) -> None:
-    assert revhub("init", "ws", cwd=tmp_path).returncode == 0
+    assert run_cli("init", "ws", cwd=tmp_path).returncode == 0
     config = tmp_path / "ws" / "revhub.toml"
     config.write_text("[demo]\nacounts = 10\n")
     before = sorted(p.name for p in (tmp_path / "ws").iterdir())
-    result = revhub("status", "-w", "ws", cwd=tmp_path)
+    result = run_cli("status", "-w", "ws", cwd=tmp_path)
     assert result.returncode == 1
     assert "demo.acounts" in result.stderr and "demo.accounts" in result.stderr
     assert sorted(p.name for p in (tmp_path / "ws").iterdir()) == before
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = revhub("--debug", "status", "-w", "nowhere", cwd=tmp_path)
+    result = run_cli("--debug", "status", "-w", "nowhere", cwd=tmp_path)
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 
@@ -92,3 +93,14 @@ def test_reference_docs_are_current() -> None:
 
     assert (DOCS / "model.md").read_text() == model_reference(), "run `make docs`"
     assert (DOCS / "cli.md").read_text() == cli_reference(app), "run `make docs`"
+
+
+def test_demo_takes_its_size_from_the_workspace_settings(tmp_path: Path) -> None:
+    assert run_cli("init", "ws", cwd=tmp_path).returncode == 0
+    (tmp_path / "ws" / "revhub.toml").write_text("[demo]\naccounts = 150\nmonths = 6\n")
+    result = run_cli("demo", "-w", "ws", "--no-serve", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with revhub.open(tmp_path / "ws") as ws:
+        accounts = ws.table("accounts")
+        originals = accounts.filter(accounts.account_id.startswith("acc_"))
+        assert originals.count().execute() == 150

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table as RichTable
 
 from revhub import workspace as workspace_module
+from revhub.config import Settings, load_settings
 from revhub.demo.generator import MANIFEST, GenerationReport, generate, read_manifest
 from revhub.demo.spec import DemoSpec, first_of_month
 from revhub.errors import RevhubError
@@ -67,9 +68,21 @@ def init(path: Annotated[Path, typer.Argument(help="Directory to create.")] = Pa
         )
 
 
-def _spec(accounts: int, months: int, seed: int, as_of: dt.datetime | None) -> DemoSpec:
-    day = as_of.date() if as_of else first_of_month(dt.date.today())
-    return DemoSpec(accounts=accounts, months=months, seed=seed, as_of=day)
+def _spec(
+    settings: Settings,
+    accounts: int | None,
+    months: int | None,
+    seed: int | None,
+    as_of: dt.datetime | None,
+) -> DemoSpec:
+    """The demo spec: flags where given, else the workspace's [demo] settings."""
+    demo = settings.demo
+    return DemoSpec(
+        accounts=demo.accounts if accounts is None else accounts,
+        months=demo.months if months is None else months,
+        seed=demo.seed if seed is None else seed,
+        as_of=as_of.date() if as_of else first_of_month(dt.date.today()),
+    )
 
 
 def _run_generator(spec: DemoSpec, out: Path) -> GenerationReport:
@@ -90,9 +103,15 @@ def _run_generator(spec: DemoSpec, out: Path) -> GenerationReport:
         return generate(spec, out, progress=step)
 
 
-AccountsOption = Annotated[int, typer.Option(help="Companies in the simulated market.", min=1)]
-MonthsOption = Annotated[int, typer.Option(help="Months of history.", min=3, max=120)]
-SeedOption = Annotated[int, typer.Option(help="Random seed: same seed, same company.", min=0)]
+AccountsOption = Annotated[
+    int | None, typer.Option(help="Companies in the simulated market [default: 20000].", min=1)
+]
+MonthsOption = Annotated[
+    int | None, typer.Option(help="Months of history [default: 36].", min=3, max=120)
+]
+SeedOption = Annotated[
+    int | None, typer.Option(help="Random seed: same seed, same company [default: 42].", min=0)
+]
 AsOfOption = Annotated[
     dt.datetime | None,
     typer.Option(
@@ -104,13 +123,14 @@ AsOfOption = Annotated[
 @app.command("generate")
 def generate_command(
     out: Annotated[Path, typer.Option(help="Directory to write the Parquet files to.")],
-    accounts: AccountsOption = 5_000,
-    months: MonthsOption = 36,
-    seed: SeedOption = 42,
+    accounts: AccountsOption = None,
+    months: MonthsOption = None,
+    seed: SeedOption = None,
     as_of: AsOfOption = None,
 ) -> None:
     """Write the demo company: one Parquet file per canonical table, plus truth/."""
-    report = _run_generator(_spec(accounts, months, seed, as_of), out)
+    settings = load_settings(Path("."), overrides=_state["overrides"])
+    report = _run_generator(_spec(settings, accounts, months, seed, as_of), out)
     _print_rows("Generated", report.rows, report.seconds)
     console.print(f"Written to [bold]{report.out}[/].")
 
@@ -149,9 +169,9 @@ def summary(
 
 @app.command()
 def demo(
-    accounts: AccountsOption = 5_000,
-    months: MonthsOption = 36,
-    seed: SeedOption = 42,
+    accounts: AccountsOption = None,
+    months: MonthsOption = None,
+    seed: SeedOption = None,
     workspace: WorkspaceOption = Path("revhub-demo"),
     serve: Annotated[
         bool,
@@ -162,8 +182,8 @@ def demo(
     ] = True,
 ) -> None:
     """Build the demo company, load it into a workspace and summarise it."""
-    spec = _spec(accounts, months, seed, None)
     with workspace_module.init(workspace, **_state["overrides"]) as ws:
+        spec = _spec(ws.settings, accounts, months, seed, None)
         report = _run_generator(spec, ws.root / "demo-data")
         with console.status("Loading into the workspace and checking the model's constraints"):
             loaded = ws.load(report.out)

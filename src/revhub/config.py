@@ -45,7 +45,7 @@ class EngineSettings(_Section):
 class DemoSettings(_Section):
     """Defaults of the demo company generator."""
 
-    accounts: int = Field(5_000, ge=1, description="Companies in the simulated market.")
+    accounts: int = Field(20_000, ge=1, description="Companies in the simulated market.")
     months: int = Field(36, ge=3, le=120, description="Months of history.")
     seed: int = Field(42, ge=0, description="Random seed; same seed, same company.")
 

@@ -1,7 +1,7 @@
 """The short revenue summary `revhub demo` prints until the dashboard exists.
 
 Read from the workspace with Ibis: accounts, paying customers, ARR, open pipeline and
-bookings in the last full quarter, all in the base currency at each row's recorded
+new and expansion bookings in the last full quarter, all in the base currency at each row's recorded
 rate. These are plain first cuts; the metrics layer defines the official versions.
 
 >>> last_full_quarter(dt.date(2026, 11, 1))

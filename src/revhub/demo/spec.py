@@ -43,7 +43,7 @@ class DemoSpec:
     covers the ``months`` whole months before it.
     """
 
-    accounts: int = 5_000
+    accounts: int = 20_000
     months: int = 36
     seed: int = 42
     as_of: dt.date = dt.date(2026, 11, 1)
