@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revhub.demo.catalog import CURRENCIES, build_catalog
-from revhub.demo.customers import simulate_customers
+from revhub.demo.customers.catalog import CURRENCIES, build_catalog
+from revhub.demo.customers.simulate import simulate_customers
+from revhub.demo.customers.targets import targets
 from revhub.demo.market import ANNUAL_MONTHS_CHARGED, PLANS, REGIONS, SEGMENTS, list_price
 from revhub.demo.spec import DemoSpec, make_ids
-from revhub.demo.targets import targets
 from revhub.model import get_table
 from revhub.model.constraints import check_foreign_keys, check_table
 

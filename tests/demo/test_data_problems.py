@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revhub.demo.data_problems import plant_data_problems
+from revhub.demo.problems.plant import plant_data_problems
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
 from revhub.model.constraints import check_table

@@ -12,10 +12,10 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revhub.demo.gtm import funnel_bottlenecks, simulate_gtm
-from revhub.demo.org import build_org
+from revhub.demo.gtm.org import build_org
+from revhub.demo.gtm.simulate import funnel_bottlenecks, simulate_gtm
+from revhub.demo.gtm.spend import marketing_spend
 from revhub.demo.spec import DemoSpec
-from revhub.demo.spend import marketing_spend
 from revhub.model import get_table
 
 SPEC = DemoSpec(accounts=2000, months=24, seed=7, as_of=dt.date(2026, 1, 1))

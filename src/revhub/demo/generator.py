@@ -25,14 +25,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from revhub.demo.catalog import build_catalog
-from revhub.demo.customers import simulate_customers
-from revhub.demo.data_problems import plant_data_problems
-from revhub.demo.gtm import funnel_bottlenecks, simulate_gtm
-from revhub.demo.org import build_org
+from revhub.demo.customers.catalog import build_catalog
+from revhub.demo.customers.simulate import simulate_customers
+from revhub.demo.customers.targets import targets
+from revhub.demo.gtm.org import build_org
+from revhub.demo.gtm.simulate import funnel_bottlenecks, simulate_gtm
+from revhub.demo.gtm.spend import marketing_spend
+from revhub.demo.problems.plant import plant_data_problems
 from revhub.demo.spec import DemoSpec
-from revhub.demo.spend import marketing_spend
-from revhub.demo.targets import targets
 from revhub.errors import GenerationError
 from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
 

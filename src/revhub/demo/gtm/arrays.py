@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.spec import chunk_ids
-
 NAT = np.datetime64("NaT")
 NONE = np.array(None, dtype=object)  # a null for np.where on object columns
 
@@ -84,8 +82,3 @@ def lookup(mapping: dict[str, float], keys: np.ndarray, default: float = 0.0) ->
     for name, value in mapping.items():
         out[keys == name] = value
     return out
-
-
-def keys(prefix: str, chunk: int, count: int) -> np.ndarray:
-    """``spec.chunk_ids`` that also accepts ``count == 0``."""
-    return chunk_ids(prefix, chunk, count) if count else np.array([], dtype=object)

@@ -4,7 +4,7 @@ A seller's effective skill is their hidden skill, reduced while they ramp up: a 
 hire starts at 60% and reaches full skill after ``ramp_months``.
 
 >>> import datetime as dt
->>> from revhub.demo.org import build_org
+>>> from revhub.demo.gtm.org import build_org
 >>> from revhub.demo.spec import DemoSpec
 >>> spec = DemoSpec(accounts=300, months=12, as_of=dt.date(2026, 1, 1))
 >>> staff = Staff.from_org(build_org(spec))
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.arrays import column, pick_active
+from revhub.demo.gtm.arrays import column, pick_active
 
 FAR_FUTURE = np.datetime64("2200-01-01", "D")
 

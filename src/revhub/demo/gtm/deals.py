@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from revhub.demo.arrays import NAT, NONE, lookup
+from revhub.demo.gtm.arrays import NAT, NONE, lookup
+from revhub.demo.gtm.seasons import SECOND, add_days
 from revhub.demo.market import SEGMENTS
-from revhub.demo.seasons import SECOND, add_days
 from revhub.demo.spec import DemoSpec
 
 STAGES = (

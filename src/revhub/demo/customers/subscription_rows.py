@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.book import Book
-from revhub.demo.catalog import CURRENCIES, PRODUCT_KEYS, price_ids, price_matrix
-from revhub.demo.cohort import Cohort
+from revhub.demo.customers.book import Book
+from revhub.demo.customers.catalog import CURRENCIES, PRODUCT_KEYS, price_ids, price_matrix
+from revhub.demo.customers.cohort import Cohort
+from revhub.demo.customers.native_ids import native_ids
 from revhub.demo.market import rate_on
-from revhub.demo.native_ids import native_ids
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
 

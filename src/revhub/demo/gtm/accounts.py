@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from revhub.demo import names
+from revhub.demo.gtm import names
+from revhub.demo.gtm.seasons import arrival_days, office_time
 from revhub.demo.market import REGIONS, SEGMENTS
-from revhub.demo.seasons import arrival_days, office_time
 from revhub.demo.spec import DemoSpec, make_ids
 
 PARENT_SHARE = 0.04  # share of accounts that are subsidiaries of another account

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.arrays import NONE, forward_fill, group_starts, lookup, nullable
-from revhub.demo.deals import CATEGORIES, KINDS, PROBABILITY, STAGES, DealEvents, DealFates
+from revhub.demo.gtm.arrays import NONE, forward_fill, group_starts, lookup, nullable
+from revhub.demo.gtm.deals import CATEGORIES, KINDS, PROBABILITY, STAGES, DealEvents, DealFates
+from revhub.demo.gtm.names import salesforce_ids
+from revhub.demo.gtm.seasons import SECOND
 from revhub.demo.market import ANNUAL_MONTHS_CHARGED, SEGMENTS, list_price, rate_on
-from revhub.demo.names import salesforce_ids
-from revhub.demo.seasons import SECOND
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.cohort import Cohort
+from revhub.demo.customers.cohort import Cohort
+from revhub.demo.customers.native_ids import native_ids
 from revhub.demo.market import rate_on
-from revhub.demo.native_ids import chunk_keys, native_ids
-from revhub.demo.spec import DemoSpec
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 _METHODS = np.array(["card", "sepa_debit", "bank_transfer"], dtype=object)
@@ -52,7 +52,7 @@ def charges(
     fx = np.round(rate_on(rates, spec, currency[rows], at.astype("datetime64[D]")), 8)
     return get_table("payments").to_arrow(
         {
-            "payment_id": chunk_keys("pay", chunk, n),
+            "payment_id": chunk_ids("pay", chunk, n),
             "invoice_id": invoice_id[rows],
             "account_id": cohort.account_id[acc[rows]],
             "status": np.where(np.arange(n) < failed, "failed", "succeeded").astype(object),
@@ -99,7 +99,7 @@ def adjustments(
     fx = np.round(rate_on(rates, spec, cur, when.astype("datetime64[D]")), 8)
     refunds = get_table("refunds").to_arrow(
         {
-            "refund_id": chunk_keys("ref", chunk, len(ok)),
+            "refund_id": chunk_ids("ref", chunk, len(ok)),
             "payment_id": col(payments, "payment_id")[ok],
             "account_id": col(payments, "account_id")[ok],
             "refunded_at": when,
@@ -128,7 +128,7 @@ def adjustments(
     stamp = issued.astype("datetime64[s]") + np.timedelta64(10 * 3600, "s")
     notes = get_table("credit_notes").to_arrow(
         {
-            "credit_note_id": chunk_keys("cn", chunk, len(pick)),
+            "credit_note_id": chunk_ids("cn", chunk, len(pick)),
             "invoice_id": col(invoices, "invoice_id")[pick],
             "account_id": col(invoices, "account_id")[pick],
             "issued_date": issued,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from revhub.demo.catalog import price_matrix
+from revhub.demo.customers.catalog import price_matrix
 from revhub.demo.spec import DemoSpec
 
 Events = dict[str, list[np.ndarray]]

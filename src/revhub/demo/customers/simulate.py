@@ -16,24 +16,23 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.book import Book
-from revhub.demo.catalog import catalog_rates
-from revhub.demo.cohort import Cohort, build_cohort, column
-from revhub.demo.engagement import (
+from revhub.demo.customers.book import Book
+from revhub.demo.customers.catalog import catalog_rates
+from revhub.demo.customers.cohort import Cohort, build_cohort, column
+from revhub.demo.customers.engagement import (
     detractor_months,
     draft_nps,
     draft_tickets,
     health_paths,
     ticket_pain,
 )
-from revhub.demo.feedback import nps_table, promoter_since, tickets_table
-from revhub.demo.invoicing import bill
-from revhub.demo.native_ids import chunk_keys
-from revhub.demo.renewals import customer_deals
-from revhub.demo.spec import DemoSpec
-from revhub.demo.subscription_rows import subscription_tables
-from revhub.demo.subscriptions import CHURN_REASONS, simulate_subscriptions
-from revhub.demo.usage import in_service, product_usage, service_calendar
+from revhub.demo.customers.feedback import nps_table, promoter_since, tickets_table
+from revhub.demo.customers.invoicing import bill
+from revhub.demo.customers.renewals import customer_deals
+from revhub.demo.customers.subscription_rows import subscription_tables
+from revhub.demo.customers.subscriptions import CHURN_REASONS, simulate_subscriptions
+from revhub.demo.customers.usage import in_service, product_usage, service_calendar
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 CUSTOMER_TABLES = (
@@ -85,8 +84,8 @@ def simulate_customers(
     )
     started = book.state > 0
     sub_id = np.full(len(book.kind), None, dtype=object)
-    sub_id[started] = chunk_keys("sub", chunk, int(started.sum()))
-    item_id = chunk_keys("si", chunk, len(book.items["slot"]))
+    sub_id[started] = chunk_ids("sub", chunk, int(started.sum()))
+    item_id = chunk_ids("si", chunk, len(book.items["slot"]))
     deals, made_by = customer_deals(spec, chunk, cohort, book, sub_id, rates)
     out = dict(deals)
     billing, past_due = bill(spec, chunk, cohort, book, sub_id, item_id, rates)
@@ -205,7 +204,7 @@ def _lifecycle_events(
     )
     kinds = np.repeat([0, 1, 2], [len(churn_acc), len(back), len(evangelist)])
     n = len(acc)
-    ids = chunk_keys("lce_cs", chunk, n)
+    ids = chunk_ids("lce_cs", chunk, n)
     events = get_table("lifecycle_events").to_arrow(
         {
             "lifecycle_event_id": ids,

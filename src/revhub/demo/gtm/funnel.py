@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.accounts import Accounts
-from revhub.demo.arrays import NAT, column, lookup, pick_active
+from revhub.demo.gtm.accounts import Accounts
+from revhub.demo.gtm.arrays import NAT, column, lookup, pick_active
+from revhub.demo.gtm.seasons import add_days, quarter_start
+from revhub.demo.gtm.staff import Staff
 from revhub.demo.market import CHANNELS
-from revhub.demo.seasons import add_days, quarter_start
 from revhub.demo.spec import DemoSpec
-from revhub.demo.staff import Staff
 
 EXTRA_LEADS = {"smb": 0.6, "mid_market": 1.5, "enterprise": 3.0}  # Poisson mean beyond the first
 SUBSCRIBER_ENTRY = {"content": 0.35, "email": 0.35, "organic_search": 0.35, "webinar": 0.10}

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.arrays import NONE, keys
-from revhub.demo.seasons import SECOND, add_days
-from revhub.demo.spec import DemoSpec
+from revhub.demo.gtm.arrays import NONE
+from revhub.demo.gtm.seasons import SECOND, add_days
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 FIRST_TOUCH = {
@@ -170,7 +170,7 @@ def build_touchpoints(
     source = np.full(m, "hubspot", dtype=object)
     for kind, system in SOURCE_SYSTEM.items():
         source[kinds_all == kind] = system
-    ids = keys("tp", chunk, m)
+    ids = chunk_ids("tp", chunk, m)
     return get_table("touchpoints").to_arrow(
         {
             **touch,

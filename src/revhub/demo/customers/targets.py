@@ -17,8 +17,8 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.cohort import NULL, column
-from revhub.demo.engagement import month_starts
+from revhub.demo.customers.cohort import NULL, column
+from revhub.demo.customers.engagement import month_starts
 from revhub.demo.spec import DemoSpec, make_ids
 from revhub.model import get_table
 

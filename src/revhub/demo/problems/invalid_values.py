@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.demo import perturb as pt
+from revhub.demo.problems import perturb as pt
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
 

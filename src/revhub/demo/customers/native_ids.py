@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from revhub.demo.spec import chunk_ids
-
 _ALPHABET = np.frombuffer(
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", dtype=np.uint8
 )
@@ -28,14 +26,3 @@ def native_ids(prefix: str, rng: np.random.Generator, count: int, length: int = 
     codes = _ALPHABET[rng.integers(0, len(_ALPHABET), size=(count, length))]
     body = np.ascontiguousarray(codes).view(f"S{length}").ravel().astype(str)
     return np.char.add(prefix, body).astype(object)
-
-
-def chunk_keys(prefix: str, chunk: int, count: int) -> np.ndarray:
-    """``spec.chunk_ids`` that also accepts ``count == 0``.
-
-    >>> len(chunk_keys("inv", 0, 0))
-    0
-    """
-    if count == 0:
-        return np.array([], dtype=object)
-    return chunk_ids(prefix, chunk, count)

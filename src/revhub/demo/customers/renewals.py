@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.book import Book
-from revhub.demo.catalog import CURRENCIES
-from revhub.demo.cohort import NULL, Cohort
-from revhub.demo.feedback import pick_contacts
+from revhub.demo.customers.book import Book
+from revhub.demo.customers.catalog import CURRENCIES
+from revhub.demo.customers.cohort import NULL, Cohort
+from revhub.demo.customers.feedback import pick_contacts
+from revhub.demo.customers.native_ids import native_ids
 from revhub.demo.market import rate_on
-from revhub.demo.native_ids import chunk_keys, native_ids
-from revhub.demo.spec import DemoSpec
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 STAGE_OPEN = {"expansion": "proposal", "renewal": "negotiation", "new_business": "discovery"}
@@ -79,7 +79,7 @@ def customer_deals(
     )
     owner = np.where(owner == None, np.where(csm == None, ae, csm), owner)  # noqa: E711
     n = len(slot)
-    ids = chunk_keys("opp_cs", chunk, n)
+    ids = chunk_ids("opp_cs", chunk, n)
     currency = np.array(CURRENCIES, dtype=object)[book.currency[slot]]
     is_open = status == 2
     rate_day = np.where(is_open, created, closed)

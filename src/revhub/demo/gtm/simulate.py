@@ -4,7 +4,7 @@
 touchpoints, and returns the tables keyed by name (plus ``_deal_terms`` for billing).
 
 >>> import datetime as dt
->>> from revhub.demo.org import build_org
+>>> from revhub.demo.gtm.org import build_org
 >>> spec = DemoSpec(accounts=300, months=12, as_of=dt.date(2026, 1, 1))
 >>> out = simulate_gtm(spec, build_org(spec), 0, range(0, 300))
 >>> out["accounts"].num_rows
@@ -16,18 +16,18 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.accounts import Accounts, draw_accounts
-from revhub.demo.arrays import NAT, NONE, column, keys, lookup
-from revhub.demo.deals import simulate_deals
-from revhub.demo.funnel import Leads, bottleneck, simulate_leads
+from revhub.demo.gtm.accounts import Accounts, draw_accounts
+from revhub.demo.gtm.arrays import NAT, NONE, column, lookup
+from revhub.demo.gtm.deals import simulate_deals
+from revhub.demo.gtm.funnel import Leads, bottleneck, simulate_leads
+from revhub.demo.gtm.names import salesforce_ids
+from revhub.demo.gtm.pipeline import Deals, build_pipeline
+from revhub.demo.gtm.records import COMMITTEE, People, draw_people, leads_table, lifecycle_table
+from revhub.demo.gtm.seasons import add_days
+from revhub.demo.gtm.staff import Staff
+from revhub.demo.gtm.touchpoints import build_touchpoints
 from revhub.demo.market import CHANNELS, fx_rates
-from revhub.demo.names import salesforce_ids
-from revhub.demo.pipeline import Deals, build_pipeline
-from revhub.demo.records import COMMITTEE, People, draw_people, leads_table, lifecycle_table
-from revhub.demo.seasons import add_days
-from revhub.demo.spec import DemoSpec
-from revhub.demo.staff import Staff
-from revhub.demo.touchpoints import build_touchpoints
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 
@@ -47,14 +47,14 @@ def simulate_gtm(
     )
     utm = column(org["campaigns"], "utm_campaign")
     n = len(leads.account)
-    lead_ids = keys("lead", chunk, n)
+    lead_ids = chunk_ids("lead", chunk, n)
     people = draw_people(spec.rng("lead_people", chunk), acc, leads.account)
     converted = np.flatnonzero(~np.isnat(leads.sql))
     contact_of_lead = np.full(n, None, dtype=object)
     opener = np.flatnonzero(~np.isnat(leads.opp))
     # Deals: one per opening lead.
     m = len(opener)
-    opp_ids = keys("opp", chunk, m)
+    opp_ids = chunk_ids("opp", chunk, m)
     opp_of_lead = np.full(n, None, dtype=object)
     opp_of_lead[opener] = opp_ids
     deal_acc = leads.account[opener]
@@ -81,7 +81,7 @@ def simulate_gtm(
     committee_at = add_days(created[committee_deal], rng.uniform(1, 30, len(committee_deal)))
     keep = committee_at < spec.end.astype("datetime64[s]")
     committee_deal, committee_at = committee_deal[keep], committee_at[keep]
-    contact_ids = keys("con", chunk, len(converted) + len(committee_deal))
+    contact_ids = chunk_ids("con", chunk, len(converted) + len(committee_deal))
     contact_of_lead[converted] = contact_ids[: len(converted)]
     deals = Deals(
         ids=opp_ids,
@@ -336,7 +336,7 @@ def _contacts(
             "lifecycle_stage": stage,
             "converted_from_lead_id": np.concatenate(
                 [
-                    keys("lead", chunk, len(leads.account))[converted],
+                    chunk_ids("lead", chunk, len(leads.account))[converted],
                     np.full(len(committee_deal), None, object),
                 ]
             ),

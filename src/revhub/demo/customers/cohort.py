@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.catalog import CURRENCIES
+from revhub.demo.customers.catalog import CURRENCIES
 from revhub.demo.market import ANNUAL_MONTHS_CHARGED, PLANS, list_price
 from revhub.demo.spec import DemoSpec
 

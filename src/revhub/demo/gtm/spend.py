@@ -14,9 +14,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.demo.arrays import column
+from revhub.demo.gtm.arrays import column
+from revhub.demo.gtm.seasons import month_starts
 from revhub.demo.market import CHANNELS
-from revhub.demo.seasons import month_starts
 from revhub.demo.spec import DemoSpec, make_ids
 from revhub.model import get_table
 
@@ -31,7 +31,7 @@ def marketing_spend(spec: DemoSpec, org: dict[str, pa.Table], leads: pa.Table) -
     ``leads`` needs ``channel``, ``campaign_id`` and ``created_at``.
 
     >>> import datetime as dt
-    >>> from revhub.demo.org import build_org
+    >>> from revhub.demo.gtm.org import build_org
     >>> spec = DemoSpec(accounts=10, months=12, as_of=dt.date(2026, 1, 1))
     >>> leads = pa.table({"channel": ["paid_search"], "campaign_id": ["cmp_0000001"],
     ...                   "created_at": pa.array([dt.datetime(2025, 3, 2)])})

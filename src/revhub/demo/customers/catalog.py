@@ -18,9 +18,9 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 
+from revhub.demo.customers.techstack import build_tech_stack
 from revhub.demo.market import ANNUAL_MONTHS_CHARGED, PLANS, PRICE_BOOK_FACTOR, fx_rates, list_price
 from revhub.demo.spec import BASE_CURRENCY, DemoSpec
-from revhub.demo.techstack import build_tech_stack
 from revhub.model import get_table
 
 # (key, name, kind, family, USD per unit per month, cost share); plans first, in PLANS order.

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.arrays import nullable
+from revhub.demo.gtm.arrays import nullable
+from revhub.demo.gtm.names import company_names, emails, people, salesforce_ids
+from revhub.demo.gtm.seasons import demand_weights, month_starts
 from revhub.demo.market import CHANNELS, REGIONS, SEGMENTS
-from revhub.demo.names import company_names, emails, people, salesforce_ids
-from revhub.demo.seasons import demand_weights, month_starts
 from revhub.demo.spec import DemoSpec, make_ids
 from revhub.model import get_table
 

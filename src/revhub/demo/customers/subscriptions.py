@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from revhub.demo.book import Book, Events, anchor_dates, concat_events, finish_book
-from revhub.demo.catalog import CURRENCIES
-from revhub.demo.cohort import Cohort, codes
-from revhub.demo.engagement import month_starts
+from revhub.demo.customers.book import Book, Events, anchor_dates, concat_events, finish_book
+from revhub.demo.customers.catalog import CURRENCIES
+from revhub.demo.customers.cohort import Cohort, codes
+from revhub.demo.customers.engagement import month_starts
 from revhub.demo.market import SEGMENTS
 from revhub.demo.spec import DemoSpec
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo import names
-from revhub.demo.accounts import Accounts
-from revhub.demo.arrays import NAT, NONE, keys, lookup
-from revhub.demo.funnel import Leads
+from revhub.demo.gtm import names
+from revhub.demo.gtm.accounts import Accounts
+from revhub.demo.gtm.arrays import NAT, NONE, lookup
+from revhub.demo.gtm.funnel import Leads
 from revhub.demo.market import CHANNELS
-from revhub.demo.spec import DemoSpec
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 OWNING_TEAM = {
@@ -185,7 +185,7 @@ def lifecycle_table(spec: DemoSpec, chunk: int, parts: list[dict[str, np.ndarray
     data["occurred_at"] = data["occurred_at"].astype("datetime64[s]")
     return get_table("lifecycle_events").to_arrow(
         {
-            "lifecycle_event_id": keys("lce", chunk, m),
+            "lifecycle_event_id": chunk_ids("lce", chunk, m),
             **data,
             "source": np.full(m, "hubspot"),
             "source_id": (np.arange(m) + chunk * 10**8 + 1).astype(str).astype(object),

@@ -12,11 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.book import Book
-from revhub.demo.cohort import NULL, Cohort
-from revhub.demo.engagement import CATEGORIES, CHANNELS, COMMENTS, PRIORITIES, SUBJECTS, Draft
-from revhub.demo.native_ids import chunk_keys
-from revhub.demo.spec import DemoSpec
+from revhub.demo.customers.book import Book
+from revhub.demo.customers.cohort import NULL, Cohort
+from revhub.demo.customers.engagement import (
+    CATEGORIES,
+    CHANNELS,
+    COMMENTS,
+    PRIORITIES,
+    SUBJECTS,
+    Draft,
+)
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 _S = "timedelta64[s]"
@@ -57,7 +63,7 @@ def tickets_table(
     number = chunk * 10_000_000 + np.arange(1, n + 1)
     return get_table("support_tickets").to_arrow(
         {
-            "ticket_id": chunk_keys("tkt", chunk, n),
+            "ticket_id": chunk_ids("tkt", chunk, n),
             "account_id": cohort.account_id[d["acc"]],
             "contact_id": np.where(
                 contact >= 0,
@@ -94,7 +100,7 @@ def nps_table(
     has_comment = d["comment"] >= 0
     return get_table("nps_responses").to_arrow(
         {
-            "nps_response_id": chunk_keys("nps", chunk, n),
+            "nps_response_id": chunk_ids("nps", chunk, n),
             "account_id": cohort.account_id[d["acc"]],
             "contact_id": cohort.contact_id[d["contact"]],
             "responded_at": d["responded_at"],

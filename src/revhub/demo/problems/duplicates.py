@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.demo import perturb as pt
-from revhub.demo.spec import DemoSpec, chunk_ids
+from revhub.demo.problems import perturb as pt
+from revhub.demo.spec import DemoSpec
 
 _ALNUM = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", np.uint8)
 _SECOND = np.timedelta64(1, "s")
@@ -100,11 +100,6 @@ class Edits:
     def result(self, original_id: np.ndarray) -> Duplicates:
         rows = pa.table(self.columns)
         return Duplicates(rows, original_id, self.perturbations(), self.touched)
-
-
-def new_ids(prefix: str, chunk: int, count: int) -> np.ndarray:
-    """``chunk_ids`` that also works for zero rows."""
-    return chunk_ids(prefix, chunk, count) if count else np.array([], dtype=object)
 
 
 def pick_rows(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:

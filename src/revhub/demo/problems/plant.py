@@ -20,20 +20,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.demo import perturb as pt
-from revhub.demo.duplicates import (
+from revhub.demo.problems import perturb as pt
+from revhub.demo.problems.duplicates import (
     _DAY,
     Duplicates,
     Edits,
     copied_later,
     lookup,
-    new_ids,
     other_crm,
     pick_rows,
     set_lineage,
 )
-from revhub.demo.invalid_values import plant_invalid_values
-from revhub.demo.spec import DemoSpec
+from revhub.demo.problems.invalid_values import plant_invalid_values
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 # Channels through which a known person re-enters as a lead (by filling in a form).
@@ -107,7 +106,7 @@ def duplicate_accounts(spec: DemoSpec, accounts: pa.Table, chunk: int) -> Duplic
     edits.blank("missing_domain", "domain", 0.12)
     edits.edit("phone_format", "phone", 0.3, lambda v, m: pt.reformat_phone(v))
     edits.blank("missing_phone", "phone", 0.12)
-    edits.columns["account_id"] = pa.array(new_ids("accdup", chunk, len(originals)), pa.string())
+    edits.columns["account_id"] = pa.array(chunk_ids("accdup", chunk, len(originals)), pa.string())
     set_lineage(edits, spec, other_crm(rows["source"]), "001", copied_later(rows, rng, 120))
     return edits.result(rows["account_id"].to_numpy(zero_copy_only=False))
 
@@ -147,7 +146,7 @@ def duplicate_contacts(
     moved = _to_duplicate_account(rows["account_id"], account_dups, rng)
     edits.record("duplicate_account", "account_id", moved.is_valid().to_numpy(zero_copy_only=False))
     edits.columns["account_id"] = pc.coalesce(moved, edits.columns["account_id"])
-    edits.columns["contact_id"] = pa.array(new_ids("condup", chunk, edits.n), pa.string())
+    edits.columns["contact_id"] = pa.array(chunk_ids("condup", chunk, edits.n), pa.string())
     set_lineage(edits, spec, source, "003", copied_later(rows, rng, 200))
     return edits.result(rows["contact_id"].to_numpy(zero_copy_only=False))
 
@@ -185,7 +184,7 @@ def leads_from_contacts(
     account = person["account_id"].combine_chunks()
     n = len(chosen)
     columns = {
-        "lead_id": new_ids("leaddup", chunk, n),
+        "lead_id": chunk_ids("leaddup", chunk, n),
         **{c: person[c] for c in ("first_name", "last_name", "email", "phone", "title", "country")},
         "company": lookup(account, accounts, "account_id", "name"),
         "region": lookup(account, accounts, "account_id", "region"),

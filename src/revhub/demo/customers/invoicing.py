@@ -16,13 +16,19 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.book import Book
-from revhub.demo.catalog import CURRENCIES, PRODUCT_KEYS, price_ids, price_matrix, unit_price
-from revhub.demo.cohort import NULL, Cohort, codes
+from revhub.demo.customers.book import Book
+from revhub.demo.customers.catalog import (
+    CURRENCIES,
+    PRODUCT_KEYS,
+    price_ids,
+    price_matrix,
+    unit_price,
+)
+from revhub.demo.customers.cohort import NULL, Cohort, codes
+from revhub.demo.customers.native_ids import native_ids
+from revhub.demo.customers.payments import adjustments, charges, money_columns
 from revhub.demo.market import VAT_RATES, rate_on
-from revhub.demo.native_ids import chunk_keys, native_ids
-from revhub.demo.payments import adjustments, charges, money_columns
-from revhub.demo.spec import DemoSpec
+from revhub.demo.spec import DemoSpec, chunk_ids
 from revhub.model import get_table
 
 ONBOARDING_SHARE = np.array([0.1, 0.5, 0.9])  # first invoices with onboarding, per segment
@@ -68,7 +74,7 @@ def bill(
     tax = np.round(subtotal * vat, 2)
     total = subtotal + tax
 
-    ids = chunk_keys("inv", chunk, n)
+    ids = chunk_ids("inv", chunk, n)
     interval = np.where(year == 1, "year", "month")
     line_parts = [
         (np.arange(n), "subscription", charge, True),
@@ -202,7 +208,7 @@ def _lines(
     ).astype(object)
     return get_table("invoice_lines").to_arrow(
         {
-            "invoice_line_id": chunk_keys("il", chunk, n),
+            "invoice_line_id": chunk_ids("il", chunk, n),
             "invoice_id": invoice_id[rows],
             "subscription_item_id": np.where(recurring, item_id[rows], NULL),
             "price_id": np.where(kind == "tax", NULL, price),

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.demo.engagement import month_starts
+from revhub.demo.customers.engagement import month_starts
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
 

@@ -1,0 +1,4 @@
+"""Go-to-market side of the demo company.
+
+Org, accounts, people, funnel, touchpoints, pipeline and marketing spend.
+"""
