@@ -9,9 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import revhub
+from revhub import workspace as workspace_module
 from revhub.demo.generator import GenerationReport
 from revhub.errors import ConstraintViolationError, SchemaVersionError, WorkspaceError
 from revhub.model import SCHEMA_VERSION, TABLES
+from revhub.model.migrations import MIGRATIONS, Migration
 from revhub.summary import last_full_quarter, revenue_summary
 
 
@@ -100,3 +102,40 @@ def test_revenue_summary_reads_the_workspace(demo_workspace: revhub.Workspace) -
 )
 def test_last_full_quarter(as_of: dt.date, expected: tuple[dt.date, dt.date]) -> None:
     assert last_full_quarter(as_of) == expected
+
+
+def test_an_older_workspace_is_migrated_step_by_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    revhub.init(tmp_path).close()
+    step = Migration(
+        SCHEMA_VERSION + 1,
+        "Accounts get a health score.",
+        ("ALTER TABLE accounts ADD COLUMN health_score DOUBLE",),
+    )
+    monkeypatch.setattr(workspace_module, "MIGRATIONS", (*MIGRATIONS, step))
+    monkeypatch.setattr(workspace_module, "SCHEMA_VERSION", step.version)
+    with revhub.open(tmp_path) as ws:
+        assert ws.schema_version == step.version
+        assert "health_score" in ws.table("accounts").columns
+    with revhub.open(tmp_path) as ws:  # applied once, not again
+        assert ws.schema_version == step.version
+
+
+def test_a_failing_migration_leaves_the_workspace_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    revhub.init(tmp_path).close()
+    step = Migration(
+        SCHEMA_VERSION + 1,
+        "Broken step.",
+        ("ALTER TABLE accounts ADD COLUMN note VARCHAR", "ALTER TABLE nowhere ADD COLUMN x INT"),
+    )
+    monkeypatch.setattr(workspace_module, "MIGRATIONS", (*MIGRATIONS, step))
+    monkeypatch.setattr(workspace_module, "SCHEMA_VERSION", step.version)
+    with pytest.raises(WorkspaceError, match=r"(?s)migration 2 .*left unchanged"):
+        revhub.open(tmp_path)
+    monkeypatch.undo()
+    with revhub.open(tmp_path) as ws:
+        assert ws.schema_version == SCHEMA_VERSION
+        assert "note" not in ws.table("accounts").columns

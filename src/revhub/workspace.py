@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import duckdb
 import ibis
 
 from revhub import engine
@@ -26,7 +27,7 @@ from revhub.config import CONFIG_FILE, Settings, default_config_text, load_setti
 from revhub.errors import ConstraintViolationError, SchemaVersionError, WorkspaceError
 from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
 from revhub.model.constraints import check_all
-from revhub.model.migrations import MIGRATIONS
+from revhub.model.migrations import MIGRATIONS, Migration
 from revhub.model.schema import Table
 
 _META = "revhub_meta"
@@ -89,14 +90,24 @@ class Workspace:
         if found > SCHEMA_VERSION:
             raise SchemaVersionError(str(self.settings.database_path), found, SCHEMA_VERSION)
         for migration in MIGRATIONS:
-            if migration.version <= found:
-                continue
+            if migration.version > found:
+                self._apply(migration)
+
+    def _apply(self, migration: Migration) -> None:
+        """One migration, all or nothing."""
+        try:
             with engine.transaction(self.con):
                 for table in (*TABLES, *TRUTH_TABLES):
                     engine.ensure_table(self.con, table)
                 for statement in migration.steps:
                     self.con.raw_sql(statement)
                 self.set_meta("schema_version", str(migration.version))
+        except duckdb.Error as error:
+            raise WorkspaceError(
+                f"schema migration {migration.version} ({migration.description}) failed on "
+                f"{self.settings.database_path}: {error}. The workspace was left unchanged; "
+                "report this as a bug."
+            ) from error
 
     # -- data ------------------------------------------------------------------------------
     def table(self, name: str) -> ibis.Table:
