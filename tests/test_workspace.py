@@ -90,6 +90,15 @@ def test_revenue_summary_reads_the_workspace(demo_workspace: revhub.Workspace) -
     assert summary.arr > 0
     assert summary.open_pipeline > 0
     assert summary.bookings_last_quarter > 0
+    start, end = summary.quarter
+    won = [
+        row
+        for row in demo_workspace.table("opportunities").to_pyarrow().to_pylist()
+        if row["is_won"] and start <= row["closed_date"] < end
+    ]
+    assert {row["opportunity_type"] for row in won} == {"new_business", "expansion", "renewal"}
+    expected = sum(float(r["amount_base"]) for r in won if r["opportunity_type"] != "renewal")
+    assert summary.bookings_last_quarter == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(

@@ -221,7 +221,8 @@ def _print_summary(result: RevenueSummary) -> None:
         f"Open pipeline ({result.open_opportunities:,} deals)", _money(result.open_pipeline)
     )
     table.add_row(
-        f"Bookings {start} to {end - dt.timedelta(days=1)}", _money(result.bookings_last_quarter)
+        f"New + expansion bookings {start} to {end - dt.timedelta(days=1)}",
+        _money(result.bookings_last_quarter),
     )
     console.print(table)
 

@@ -1,8 +1,9 @@
 """The short revenue summary `revhub demo` prints until the dashboard exists.
 
 Read from the workspace with Ibis: accounts, paying customers, ARR, open pipeline and
-new and expansion bookings in the last full quarter, all in the base currency at each row's recorded
-rate. These are plain first cuts; the metrics layer defines the official versions.
+new and expansion bookings in the last full quarter (renewals keep revenue, they do not
+add it), all in the base currency at each row's recorded rate. These are plain first
+cuts; the metrics layer defines the official versions.
 
 >>> last_full_quarter(dt.date(2026, 11, 1))
 (datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
@@ -85,6 +86,7 @@ def revenue_summary(ws: _Tables, as_of: dt.date, currency: str = "USD") -> Reven
     start, end = last_full_quarter(as_of)
     won = opps.filter(
         opps.is_won
+        & opps.opportunity_type.isin(["new_business", "expansion"])
         & (opps.closed_date >= ibis.literal(start))
         & (opps.closed_date < ibis.literal(end))
     )
