@@ -19,16 +19,9 @@ from revhub.demo.gtm.arrays import NAT, NONE, lookup
 from revhub.demo.gtm.seasons import SECOND, add_days
 from revhub.demo.market import SEGMENTS
 from revhub.demo.spec import DemoSpec
+from revhub.model.vocabulary import FORECAST_CATEGORIES, OPPORTUNITY_STAGES
 
-STAGES = (
-    "prospecting",
-    "discovery",
-    "demo",
-    "proposal",
-    "negotiation",
-    "closed_won",
-    "closed_lost",
-)
+STAGES = OPPORTUNITY_STAGES
 PROBABILITY = dict(zip(STAGES, (0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 0.0), strict=True))
 FORECAST = dict(
     zip(
@@ -37,7 +30,7 @@ FORECAST = dict(
         strict=True,
     )
 )
-CATEGORIES = ("pipeline", "best_case", "commit", "closed", "omitted")
+CATEGORIES = FORECAST_CATEGORIES
 KINDS = ("created", "stage", "amount", "close_date", "forecast_category", "owner", "closed")
 STAGE_SHARE = np.array([0.15, 0.20, 0.20, 0.25, 0.20])  # of the cycle spent in each open stage
 LOST_AT = np.array([0.25, 0.25, 0.20, 0.15, 0.15])  # where lost deals die
