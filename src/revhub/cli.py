@@ -104,13 +104,20 @@ def _run_generator(spec: DemoSpec, out: Path) -> GenerationReport:
 
 
 AccountsOption = Annotated[
-    int | None, typer.Option(help="Companies in the simulated market [default: 20000].", min=1)
+    int | None,
+    typer.Option(
+        help="Companies in the simulated market (default: demo.accounts setting, 20000).", min=1
+    ),
 ]
 MonthsOption = Annotated[
-    int | None, typer.Option(help="Months of history [default: 36].", min=3, max=120)
+    int | None,
+    typer.Option(help="Months of history (default: demo.months setting, 36).", min=3, max=120),
 ]
 SeedOption = Annotated[
-    int | None, typer.Option(help="Random seed: same seed, same company [default: 42].", min=0)
+    int | None,
+    typer.Option(
+        help="Random seed: same seed, same company (default: demo.seed setting, 42).", min=0
+    ),
 ]
 AsOfOption = Annotated[
     dt.datetime | None,
