@@ -30,7 +30,7 @@ def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
     result = run_cli("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Revenue summary" in result.stdout
-    for measure in ("Paying customers", "ARR", "Open pipeline", "Bookings"):
+    for measure in ("Paying customers", "ARR", "Open pipeline", "expansion bookings"):
         assert measure in result.stdout
     status = run_cli("status", "-w", "revhub-demo", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
