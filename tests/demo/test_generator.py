@@ -179,3 +179,37 @@ def test_invariants_hold_for_any_company(spec: DemoSpec, tmp_path_factory) -> No
 
     # every model constraint holds
     assert check_all(con.table) == []
+
+
+def test_won_new_business_opens_a_subscription_worth_the_deal(
+    demo_workspace: revhub.Workspace,
+) -> None:
+    subs = demo_workspace.table("subscriptions")
+    items = demo_workspace.table("subscription_items")
+    opps = demo_workspace.table("opportunities")
+    first = items.join(
+        subs,
+        (items.subscription_id == subs.subscription_id) & (items.start_date == subs.start_date),
+    )
+    per_year = first.billing_interval.cases(("month", 12), ("quarter", 4), else_=1)
+    value = (
+        first.quantity
+        * first.unit_amount.cast("float64")
+        * (1 - first.discount_percent.fill_null(0))
+        * per_year
+    )
+    arr = first.group_by("opportunity_id").aggregate(arr=value.sum())
+    won = opps.filter(
+        opps.is_won
+        & (opps.opportunity_type == "new_business")
+        & ~opps.opportunity_id.startswith("opp_cs")  # pipeline deals, not win-backs
+    )
+    joined = (
+        won.join(arr, "opportunity_id")
+        .select("opportunity_id", "arr", amount=won.amount.cast("float64"))
+        .to_pyarrow()
+        .to_pylist()
+    )
+    assert len(joined) > 50
+    for row in joined:
+        assert row["arr"] == pytest.approx(row["amount"], rel=0.01, abs=1.0), row
