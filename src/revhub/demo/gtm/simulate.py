@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from revhub.demo.gtm.accounts import Accounts, draw_accounts
+from revhub.demo.gtm.account_records import accounts_table, contacts_table
+from revhub.demo.gtm.accounts import draw_accounts
 from revhub.demo.gtm.arrays import NAT, NONE, column, lookup
 from revhub.demo.gtm.deals import simulate_deals
-from revhub.demo.gtm.funnel import Leads, bottleneck, simulate_leads
-from revhub.demo.gtm.names import salesforce_ids
+from revhub.demo.gtm.funnel import bottleneck, simulate_leads
 from revhub.demo.gtm.pipeline import Deals, build_pipeline
-from revhub.demo.gtm.records import COMMITTEE, People, draw_people, leads_table, lifecycle_table
+from revhub.demo.gtm.records import COMMITTEE, draw_people, leads_table, lifecycle_table
 from revhub.demo.gtm.seasons import add_days
 from revhub.demo.gtm.staff import Staff
 from revhub.demo.gtm.touchpoints import build_touchpoints
@@ -119,7 +119,7 @@ def simulate_gtm(
     owner = staff.assign(rng, acc.territory, np.full(len(acc.ids), spec.end - 1))
     owner_id = user_ids[owner].astype(object)
     owner_id[deal_acc] = owner_of_deal
-    out["contacts"] = _contacts(
+    out["contacts"] = contacts_table(
         spec,
         chunk,
         acc,
@@ -202,7 +202,7 @@ def simulate_gtm(
         },
     ]
     out["lifecycle_events"] = lifecycle_table(spec, chunk, parts)
-    out["accounts"] = _accounts(
+    out["accounts"] = accounts_table(
         spec, acc, stage_at, opp_at, won_at, owner_id, csm_id, deals, deal_acc
     )
     person = {
@@ -231,122 +231,6 @@ def simulate_gtm(
     }
     out["touchpoints"] = build_touchpoints(spec, chunk, person, deal_people)
     return out
-
-
-def _accounts(
-    spec: DemoSpec,
-    acc: Accounts,
-    stage_at: dict[str, np.ndarray],
-    opp_at: np.ndarray,
-    won_at: np.ndarray,
-    owner_id: np.ndarray,
-    csm_id: np.ndarray,
-    deals: Deals,
-    deal_acc: np.ndarray,
-) -> pa.Table:
-    n = len(acc.ids)
-    stage = np.full(n, "lead", dtype=object)
-    for s, times in (
-        ("mql", stage_at["mql"]),
-        ("sql", stage_at["sql"]),
-        ("opportunity", opp_at),
-        ("customer", won_at),
-    ):
-        stage[~np.isnat(times)] = s
-    in_crm = ~np.isnat(stage_at["sql"])
-    partner = np.full(n, None, dtype=object)
-    partner[deal_acc] = deals.partner_id
-    latest = np.maximum.reduce(
-        [np.where(np.isnat(t), acc.first_seen, t) for t in (*stage_at.values(), opp_at, won_at)]
-    )
-    return get_table("accounts").to_arrow(
-        {
-            "account_id": acc.ids,
-            "name": acc.name,
-            "domain": acc.domain,
-            "industry": acc.industry,
-            "employees": acc.employees,
-            "annual_revenue": acc.annual_revenue,
-            "segment": acc.segment,
-            "region": acc.region,
-            "country": acc.country,
-            "city": acc.city,
-            "phone": acc.phone,
-            "owner_id": owner_id,
-            "csm_id": csm_id,
-            "territory_id": acc.territory,
-            "partner_id": partner,
-            "parent_account_id": np.where(
-                acc.parent >= 0, acc.ids[np.maximum(acc.parent, 0)], None
-            ),
-            "lifecycle_stage": stage,
-            "first_seen_at": acc.first_seen,
-            "became_customer_date": won_at.astype("datetime64[D]"),
-            "source": np.where(in_crm, "salesforce", "hubspot"),
-            "source_id": np.where(
-                in_crm, salesforce_ids("001", acc.numbers), (acc.numbers + 3_000_000).astype(str)
-            ),
-            "created_at": np.where(in_crm, stage_at["sql"], acc.first_seen),
-            "updated_at": latest,
-        }
-    )
-
-
-def _contacts(
-    spec: DemoSpec,
-    chunk: int,
-    acc: Accounts,
-    leads: Leads,
-    people: People,
-    converted: np.ndarray,
-    contact_ids: np.ndarray,
-    committee_deal: np.ndarray,
-    committee_at: np.ndarray,
-    deal_acc: np.ndarray,
-    owner_of_deal: np.ndarray,
-    won_at: np.ndarray,
-    opener: np.ndarray,
-    user_ids: np.ndarray,
-) -> pa.Table:
-    committee = draw_people(spec.rng("committee_people", chunk), acc, deal_acc[committee_deal])
-    account = np.concatenate([leads.account[converted], deal_acc[committee_deal]])
-    created = np.concatenate([leads.sql[converted], committee_at])
-    won = won_at[account]
-    opened = np.zeros(len(leads.account), dtype=bool)
-    opened[opener] = True
-    stage = np.where(
-        np.concatenate([opened[converted], np.ones(len(committee_deal), bool)]),
-        "opportunity",
-        "sql",
-    )
-    stage = np.where(~np.isnat(won), "customer", stage)
-    owners = np.concatenate([user_ids[leads.ae[converted]], owner_of_deal[committee_deal]])
-    return get_table("contacts").to_arrow(
-        {
-            "contact_id": contact_ids,
-            "account_id": acc.ids[account],
-            "first_name": np.concatenate([people.first[converted], committee.first]),
-            "last_name": np.concatenate([people.last[converted], committee.last]),
-            "email": np.concatenate([people.email[converted], committee.email]),
-            "phone": np.concatenate([people.phone[converted], committee.phone]),
-            "title": np.concatenate([people.title[converted], committee.title]),
-            "persona": np.concatenate([people.persona[converted], committee.persona]),
-            "country": acc.country[account],
-            "owner_id": owners,
-            "lifecycle_stage": stage,
-            "converted_from_lead_id": np.concatenate(
-                [
-                    chunk_ids("lead", chunk, len(leads.account))[converted],
-                    np.full(len(committee_deal), None, object),
-                ]
-            ),
-            "has_opted_out": spec.rng("opt_out", chunk).random(len(account)) < 0.05,
-            "source": np.full(len(account), "salesforce"),
-            "source_id": salesforce_ids("003", np.arange(len(account)) + chunk * 10**8 + 1),
-            "created_at": created,
-            "updated_at": np.maximum(created, np.where(np.isnat(won), created, won)),
-        }
-    )
 
 
 def funnel_bottlenecks(spec: DemoSpec) -> pa.Table:
