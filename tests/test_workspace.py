@@ -113,17 +113,21 @@ def test_last_full_quarter(as_of: dt.date, expected: tuple[dt.date, dt.date]) ->
     assert last_full_quarter(as_of) == expected
 
 
+def _release_with_migration(monkeypatch: pytest.MonkeyPatch, *statements: str) -> Migration:
+    """Pretend this revhub release adds one migration made of ``statements``."""
+    step = Migration(SCHEMA_VERSION + 1, "A test migration.", statements)
+    monkeypatch.setattr(workspace_module, "MIGRATIONS", (*MIGRATIONS, step))
+    monkeypatch.setattr(workspace_module, "SCHEMA_VERSION", step.version)
+    return step
+
+
 def test_an_older_workspace_is_migrated_step_by_step(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     revhub.init(tmp_path).close()
-    step = Migration(
-        SCHEMA_VERSION + 1,
-        "Accounts get a health score.",
-        ("ALTER TABLE accounts ADD COLUMN health_score DOUBLE",),
+    step = _release_with_migration(
+        monkeypatch, "ALTER TABLE accounts ADD COLUMN health_score DOUBLE"
     )
-    monkeypatch.setattr(workspace_module, "MIGRATIONS", (*MIGRATIONS, step))
-    monkeypatch.setattr(workspace_module, "SCHEMA_VERSION", step.version)
     with revhub.open(tmp_path) as ws:
         assert ws.schema_version == step.version
         assert "health_score" in ws.table("accounts").columns
@@ -135,13 +139,11 @@ def test_a_failing_migration_leaves_the_workspace_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     revhub.init(tmp_path).close()
-    step = Migration(
-        SCHEMA_VERSION + 1,
-        "Broken step.",
-        ("ALTER TABLE accounts ADD COLUMN note VARCHAR", "ALTER TABLE nowhere ADD COLUMN x INT"),
+    _release_with_migration(
+        monkeypatch,
+        "ALTER TABLE accounts ADD COLUMN note VARCHAR",
+        "ALTER TABLE nowhere ADD COLUMN x INT",
     )
-    monkeypatch.setattr(workspace_module, "MIGRATIONS", (*MIGRATIONS, step))
-    monkeypatch.setattr(workspace_module, "SCHEMA_VERSION", step.version)
     with pytest.raises(WorkspaceError, match=r"(?s)migration 2 .*left unchanged"):
         revhub.open(tmp_path)
     monkeypatch.undo()
