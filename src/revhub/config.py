@@ -50,6 +50,17 @@ class DemoSettings(_Section):
     seed: int = Field(42, ge=0, description="Random seed; same seed, same company.")
 
 
+class SourceSettings(_Section):
+    """One source declared as ``[sources.<name>]``: what kind it is and where it lives."""
+
+    kind: str = Field(description="Connector: salesforce, hubspot, stripe, zendesk, ga4, ads, usage, files.")
+    path: str = Field(description="Directory (or file) of the source's exports, relative to the workspace.")
+    mapping: str | None = Field(None, description="YAML mapping file (kind = files), relative to the workspace.")
+    pull: bool = Field(False, description="Fetch new records from the vendor's API into `path` before ingesting.")
+    base_url: str | None = Field(None, description="API address for pulls (default: the vendor's).")
+    encoding: str = Field("utf-8", description="Text encoding of CSV exports.")
+
+
 class Settings(_Section):
     """Everything revhub can be told. ``workspace`` is set from where it was opened."""
 
@@ -57,6 +68,9 @@ class Settings(_Section):
     base_currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="Reporting currency.")
     engine: EngineSettings = EngineSettings()
     demo: DemoSettings = DemoSettings()
+    sources: dict[str, SourceSettings] = Field(
+        default_factory=dict, description="Sources to ingest, by name: [sources.<name>]."
+    )
 
     @property
     def database_path(self) -> Path:
@@ -81,7 +95,9 @@ def _check_keys(values: Mapping[str, Any], source: str, prefix: str = "") -> Non
     sections = {k.split(".")[0] for k in known if "." in k}
     for name, value in values.items():
         dotted = f"{prefix}{name}"
-        if isinstance(value, Mapping) and dotted in sections:
+        if dotted == "sources" and isinstance(value, Mapping):
+            _check_source_keys(value, source)
+        elif isinstance(value, Mapping) and dotted in sections:
             _check_keys(value, source, f"{dotted}.")
         elif dotted not in known:
             if dotted.lower().endswith(_SECRET_SUFFIXES) and source.endswith(CONFIG_FILE):
@@ -92,6 +108,27 @@ def _check_keys(values: Mapping[str, Any], source: str, prefix: str = "") -> Non
                     source=source,
                 )
             raise UnknownSettingError(dotted, [*known, *sorted(sections)], source=source)
+
+
+def _check_source_keys(sources: Mapping[str, Any], source: str) -> None:
+    known = list(SourceSettings.model_fields)
+    for name, fields in sources.items():
+        if not isinstance(fields, Mapping):
+            raise ConfigError(
+                f"`sources.{name}` must be a table like [sources.{name}] with kind and path.",
+                source=source,
+            )
+        for key in fields:
+            if key not in known:
+                dotted = f"sources.{name}.{key}"
+                if key.lower().endswith(_SECRET_SUFFIXES):
+                    raise ConfigError(
+                        f"`{dotted}` looks like a secret; connectors read credentials from "
+                        "the vendor's environment variables (see docs/sources.md), never "
+                        "from revhub.toml. Remove it; nothing was changed.",
+                        source=source,
+                    )
+                raise UnknownSettingError(dotted, [f"sources.{name}.{k}" for k in known], source=source)
 
 
 def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
