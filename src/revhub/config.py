@@ -53,10 +53,18 @@ class DemoSettings(_Section):
 class SourceSettings(_Section):
     """One source declared as ``[sources.<name>]``: what kind it is and where it lives."""
 
-    kind: str = Field(description="Connector: salesforce, hubspot, stripe, zendesk, ga4, ads, usage, files.")
-    path: str = Field(description="Directory (or file) of the source's exports, relative to the workspace.")
-    mapping: str | None = Field(None, description="YAML mapping file (kind = files), relative to the workspace.")
-    pull: bool = Field(False, description="Fetch new records from the vendor's API into `path` before ingesting.")
+    kind: str = Field(
+        description="Connector: salesforce, hubspot, stripe, zendesk, ga4, ads, usage, files."
+    )
+    path: str = Field(
+        description="Directory (or file) of the source's exports, relative to the workspace."
+    )
+    mapping: str | None = Field(
+        None, description="YAML mapping file (kind = files), relative to the workspace."
+    )
+    pull: bool = Field(
+        False, description="Fetch new records from the vendor's API into `path` before ingesting."
+    )
     base_url: str | None = Field(None, description="API address for pulls (default: the vendor's).")
     encoding: str = Field("utf-8", description="Text encoding of CSV exports.")
 
@@ -128,7 +136,9 @@ def _check_source_keys(sources: Mapping[str, Any], source: str) -> None:
                         "from revhub.toml. Remove it; nothing was changed.",
                         source=source,
                     )
-                raise UnknownSettingError(dotted, [f"sources.{name}.{k}" for k in known], source=source)
+                raise UnknownSettingError(
+                    dotted, [f"sources.{name}.{k}" for k in known], source=source
+                )
 
 
 def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:

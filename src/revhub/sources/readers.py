@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ijson
+import ijson  # type: ignore[import-untyped]
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -240,7 +240,9 @@ def _read_slow(path: Path, data: bytes, sep: str) -> tuple[pa.Table, list[Reject
         for values, value in zip(columns, record, strict=True):
             values.append(value if value != "" else None)
         origins.append(f"{path.name}:{line}")
-    arrays = {name: pa.array(values, pa.string()) for name, values in zip(header, columns)}
+    arrays = {
+        name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)
+    }
     arrays[ORIGIN] = pa.array(origins, pa.string())
     return pa.table(arrays), rejected
 
@@ -314,7 +316,9 @@ def _salvage(path: Path, data: bytes, pointer: str | None, error: Exception) -> 
         "before it were read, the rest were not — re-export the file"
     )
     tail = data[-_RAW_LIMIT:].decode("utf-8", "replace")
-    return RawRecords(records, origins, [Rejected(f"{path.name}:{label}[{len(records)}:]", reason, tail)])
+    return RawRecords(
+        records, origins, [Rejected(f"{path.name}:{label}[{len(records)}:]", reason, tail)]
+    )
 
 
 def _plain(value: Any) -> Any:
