@@ -7,18 +7,22 @@ Errors are translated here exactly once: a RevhubError prints one line and exits
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from collections.abc import Mapping
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from revhub import cli_ingest
 from revhub import workspace as workspace_module
+from revhub.cli_output import WorkspaceOption, console, errors, open_workspace, state
 from revhub.config import Settings, load_settings
+from revhub.demo.native.write import SOURCES_FILE, write_native
 from revhub.demo.generator import MANIFEST, GenerationReport, generate, read_manifest
 from revhub.demo.spec import DemoSpec, first_of_month
 from revhub.errors import RevhubError
@@ -31,13 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
-_state: dict[str, Any] = {"debug": False, "overrides": {}}
-
-WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Workspace directory.", show_default=True)
-]
+_state = state
 
 
 @app.callback()
@@ -50,8 +48,7 @@ def _global_options(
     _state["overrides"] = {"engine": {"threads": threads, "memory_limit": memory_limit}}
 
 
-def _open(path: Path) -> workspace_module.Workspace:
-    return workspace_module.open(path, **_state["overrides"])
+_open = open_workspace
 
 
 def _money(value: float) -> str:
@@ -127,19 +124,50 @@ AsOfOption = Annotated[
 ]
 
 
+class OutputFormat(str, Enum):
+    """What `revhub generate` writes."""
+
+    parquet = "parquet"
+    native = "native"
+
+
 @app.command("generate")
 def generate_command(
-    out: Annotated[Path, typer.Option(help="Directory to write the Parquet files to.")],
+    out: Annotated[Path, typer.Option(help="Directory to write to.")],
     accounts: AccountsOption = None,
     months: MonthsOption = None,
     seed: SeedOption = None,
     as_of: AsOfOption = None,
+    format_: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="parquet: one canonical Parquet file per table. native: the exports of the "
+            "company's systems (Salesforce, HubSpot, Stripe, Zendesk, ads, files) with "
+            "sources.toml to declare them.",
+        ),
+    ] = OutputFormat.parquet,
 ) -> None:
-    """Write the demo company: one Parquet file per canonical table, plus truth/."""
+    """Write the demo company, as canonical tables or as its systems' native exports."""
     settings = load_settings(Path("."), overrides=_state["overrides"])
-    report = _run_generator(_spec(settings, accounts, months, seed, as_of), out)
-    _print_rows("Generated", report.rows, report.seconds)
-    console.print(f"Written to [bold]{report.out}[/].")
+    spec = _spec(settings, accounts, months, seed, as_of)
+    if format_ is OutputFormat.parquet:
+        report = _run_generator(spec, out)
+        _print_rows("Generated", report.rows, report.seconds)
+        console.print(f"Written to [bold]{report.out}[/].")
+        return
+    canonical = out.parent / f".{out.name}.canonical"
+    report = _run_generator(spec, canonical)
+    try:
+        with console.status("Writing the native exports"):
+            native = write_native(canonical, out)
+    finally:
+        shutil.rmtree(canonical, ignore_errors=True)
+    _print_rows("Records per source", native.records, None)
+    console.print(
+        f"Written to [bold]{native.out}[/]; declare the sources with the tables in "
+        f"{native.out / SOURCES_FILE}."
+    )
 
 
 @app.command()
@@ -232,6 +260,11 @@ def _print_summary(result: RevenueSummary) -> None:
         _money(result.bookings_last_quarter),
     )
     console.print(table)
+
+
+for _command in cli_ingest.COMMANDS:
+    app.command()(_command)
+app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ def replace_from_parquet(con: Any, table: Table, path: Path) -> int:
     or reordered columns loads the same. Call inside ``transaction``.
     """
     columns = ", ".join(
-        f'CAST("{c.name}" AS {_sql_type(c.type)}) AS "{c.name}"' for c in table.columns
+        f'CAST("{c.name}" AS {sql_type(c.type)}) AS "{c.name}"' for c in table.columns
     )
     name = qualified(table)
     con.raw_sql(f"DELETE FROM {name}")
@@ -90,7 +90,12 @@ def transaction(con: Any) -> Iterator[None]:
     con.raw_sql("COMMIT")
 
 
-def _sql_type(logical: str) -> str:
+def sql_type(logical: str) -> str:
+    """The engine's SQL type for a logical column type.
+
+    >>> sql_type("date"), sql_type("decimal(18,2)")
+    ('DATE', 'DECIMAL(18,2)')
+    """
     return {
         "string": "VARCHAR",
         "int64": "BIGINT",

@@ -13,11 +13,11 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import ibis
@@ -29,6 +29,9 @@ from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
 from revhub.model.constraints import check_all
 from revhub.model.migrations import MIGRATIONS, Migration
 from revhub.model.schema import Table
+
+if TYPE_CHECKING:
+    from revhub.ingest.run import IngestReport
 
 _META = "revhub_meta"
 
@@ -157,6 +160,34 @@ class Workspace:
                 raise ConstraintViolationError(violations, where=str(directory))
         seconds = (dt.datetime.now() - start).total_seconds()
         return LoadReport(rows, seconds)
+
+    # -- sources ---------------------------------------------------------------------------
+    def ingest(
+        self, names: Sequence[str] | None = None, *, on_source: Callable[[str], None] | None = None
+    ) -> IngestReport:
+        """Read the declared sources (or ``names``) and merge them; see ``revhub.ingest``."""
+        from revhub.ingest.run import ingest
+
+        return ingest(self, names, on_source=on_source)
+
+    def quarantine(
+        self, *, source: str | None = None, limit: int = 50
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Rows refused by the latest ingest of each source (up to ``limit``), and how many."""
+        from revhub.ingest.records import ensure_tables
+
+        con = self.con.con
+        ensure_tables(con)
+        where, params = ("WHERE source = ?", [source]) if source else ("", [])
+        total = con.execute(f"SELECT count(*) FROM ingest.quarantine {where}", params).fetchone()
+        cursor = con.execute(
+            "SELECT source, table_name, origin, reason, record FROM ingest.quarantine "
+            f"{where} ORDER BY source, table_name, origin LIMIT {int(limit)}",
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return rows, int(total[0]) if total else 0
 
 
 def _parquet_path(directory: Path, table: Table) -> Path:

@@ -27,14 +27,24 @@ KINDS: dict[str, str] = {
 }
 
 
+_REGISTERED: dict[str, type[Source]] = {}
+
+
+def register(kind: str, cls: type[Source]) -> None:
+    """Make a connector of your own available as ``kind = "<kind>"`` in revhub.toml."""
+    _REGISTERED[kind] = cls
+
+
 def connector_class(kind: str) -> type[Source]:
     """The Source subclass for ``kind``; a ConfigError with a suggestion otherwise."""
+    if kind in _REGISTERED:
+        return _REGISTERED[kind]
     try:
         target = KINDS[kind]
     except KeyError:
         raise ConfigError(
-            f"unknown source kind `{kind}`.{did_you_mean(kind, KINDS)} "
-            f"Known kinds: {', '.join(sorted(KINDS))}."
+            f"unknown source kind `{kind}`.{did_you_mean(kind, [*KINDS, *_REGISTERED])} "
+            f"Known kinds: {', '.join(sorted([*KINDS, *_REGISTERED]))}."
         ) from None
     module_name, class_name = target.split(":")
     cls: type[Source] = getattr(importlib.import_module(module_name), class_name)

@@ -1,0 +1,284 @@
+"""Validate staged rows and merge them into one canonical table, source by source.
+
+For each canonical table (parents before children), inside the run's transaction:
+
+1. read every staged text column as its model type; a row whose value cannot be read,
+   is missing though required, or is not an allowed value gets a reason;
+2. fill what ingestion owns: ``source``, ``fx_rate`` (1 for the base currency, else the
+   latest rate on or before the row's creation date from ``fx_rates``) and ``*_base``;
+3. check required references against the (already merged) parent tables, and refuse
+   a key another source already holds;
+4. keep the latest version of each record (by ``updated_at``, then arrival);
+5. compare with what the source loaded before (a hash of all columns): insert new
+   records, replace changed ones, leave identical ones alone, remove records flagged
+   deleted and — when the source handed over a full snapshot — records it no longer has.
+
+Every staged row ends in exactly one count: read = inserted + updated + unchanged +
+deleted + superseded + quarantined. ``removed`` counts canonical rows taken out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import duckdb
+
+from revhub import engine
+from revhub.ingest.reading import literal, problems, quote, typed_column
+from revhub.ingest.stage import Stage, stage_name
+from revhub.model.schema import Table
+
+_FILLED = {"source", "fx_rate", "created_at", "updated_at"}
+_WORK = "_typed"
+QUARANTINE_BUFFER = "_quarantine_buffer"
+
+
+@dataclass
+class Counts:
+    """What happened to the rows one source handed over for one table."""
+
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    superseded: int = 0
+    quarantined: int = 0
+    removed: int = 0
+
+    def add(self, other: Counts) -> None:
+        """Add another table's counts to these."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every row read is accounted for exactly once.
+
+        >>> Counts(read=3, inserted=1, unchanged=1, quarantined=1).balanced
+        True
+        """
+        outcome = (
+            self.inserted
+            + self.updated
+            + self.unchanged
+            + self.deleted
+            + self.superseded
+            + self.quarantined
+        )
+        return self.read == outcome
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A row refused by validation, with where it came from and why."""
+
+    source: str
+    table: str
+    origin: str
+    reason: str
+    record: str
+
+
+def merge_table(
+    con: duckdb.DuckDBPyConnection, stage: Stage, table: Table, base_currency: str
+) -> tuple[dict[str, Counts], list[Quarantined]]:
+    """Validate and merge the staged rows of ``table``; call inside a transaction."""
+    sources = stage.sources_of(table.name)
+    counts = {s: Counts() for s in sources}
+    quarantined = [
+        Quarantined(s, table.name, r.origin, r.reason, r.raw)
+        for s in sources
+        for r in stage.rejected.get((s, table.name), [])
+    ]
+    for source in sources:
+        counts[source].read = stage.rows(source, table.name) + len(
+            stage.rejected.get((source, table.name), [])
+        )
+        counts[source].quarantined = len(stage.rejected.get((source, table.name), []))
+    staged = [s for s in sources if stage.rows(s, table.name)]
+    if not staged:
+        return counts, quarantined
+    _type_rows(con, stage, table, staged)
+    if "fx_rate" in table.column_names:
+        _fill_money(con, table, base_currency)
+    _check_references(con, table)
+    _rank_versions(con, table)
+    for source, refused in _set_aside_problem_rows(con, table).items():
+        counts[source].quarantined += refused
+    for source in staged:
+        _merge_source(con, table, source, stage.snapshot.get((source, table.name), True), counts)
+    return counts, quarantined
+
+
+def _type_rows(
+    con: duckdb.DuckDBPyConnection, stage: Stage, table: Table, sources: list[str]
+) -> None:
+    selects = []
+    for source in sources:
+        present = stage.present[(source, table.name)]
+        columns = []
+        for column in table.columns:
+            if column.name == "source":
+                value = "_source"
+            elif column.name in present:
+                value = typed_column(column)
+            else:
+                value = f"CAST(NULL AS {engine.sql_type(column.type)})"
+            columns.append(f"{value} AS {quote(column.name)}")
+        raw = ", ".join(f"{literal(n)}: {quote(n)}" for n in sorted(present))
+        selects.append(
+            f"SELECT _source, {quote('_origin')}, _deleted, _seq, {', '.join(columns)}, "
+            f"{problems(table, present, _FILLED)} AS _problem, "
+            f"CAST(to_json({{{raw}}}) AS VARCHAR) AS _raw "
+            f"FROM {stage_name(table)} WHERE _source = {literal(source)}"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_WORK} AS " + " UNION ALL ".join(selects))
+    con.execute(
+        f"UPDATE {_WORK} SET created_at = coalesce(created_at, updated_at), "
+        "updated_at = coalesce(updated_at, created_at)"
+    )
+    _add_problem(con, "created_at IS NULL", "'created_at and updated_at are both empty'")
+
+
+def _fill_money(con: duckdb.DuckDBPyConnection, table: Table, base: str) -> None:
+    con.execute(
+        f"UPDATE {_WORK} SET fx_rate = 1 WHERE fx_rate IS NULL AND currency = {literal(base)}"
+    )
+    con.execute(
+        f"UPDATE {_WORK} AS t SET fx_rate = r.rate FROM ("
+        f"SELECT w._seq, f.rate FROM {_WORK} w ASOF JOIN main.fx_rates f "
+        "ON w.currency = f.currency AND CAST(w.created_at AS DATE) >= f.rate_date "
+        f"WHERE w.fx_rate IS NULL AND f.base_currency = {literal(base)}) r "
+        "WHERE t._seq = r._seq"
+    )
+    _add_problem(
+        con,
+        "fx_rate IS NULL AND currency IS NOT NULL AND _problem = ''",
+        "'no exchange rate for ' || currency || ' on or before ' || "
+        "CAST(CAST(created_at AS DATE) AS VARCHAR) || '; ingest fx_rates first'",
+    )
+    for column in table.columns:
+        if column.name.endswith("_base") and column.name[:-5] in table.column_names:
+            amount = quote(column.name[:-5])
+            con.execute(
+                f"UPDATE {_WORK} SET {quote(column.name)} = round({amount} * fx_rate, 2) "
+                f"WHERE {quote(column.name)} IS NULL AND {amount} IS NOT NULL"
+            )
+
+
+def _check_references(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    for column in table.columns:
+        if column.references is None or column.nullable:
+            continue
+        parent, parent_column = column.references.split(".")
+        name = quote(column.name)
+        _add_problem(
+            con,
+            f"{name} IS NOT NULL AND {name} NOT IN "
+            f"(SELECT {quote(parent_column)} FROM main.{parent})",
+            f"'{column.name}: ' || {name} || ' is not in {parent}'",
+        )
+    keys = " AND ".join(f"m.{quote(k)} = {_WORK}.{quote(k)}" for k in table.primary_key)
+    _add_problem(
+        con,
+        f"EXISTS (SELECT 1 FROM {engine.qualified(table)} m WHERE {keys} "
+        f"AND m.source <> {_WORK}._source)",
+        "'the same key was already loaded from another source'",
+    )
+
+
+def _rank_versions(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    keys = ", ".join(quote(k) for k in table.primary_key)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_WORK} AS SELECT *, CASE WHEN _problem = '' THEN "
+        f"row_number() OVER (PARTITION BY _source, _problem = '', {keys} "
+        "ORDER BY updated_at DESC NULLS LAST, _seq DESC) END AS _version "
+        f"FROM {_WORK}"
+    )
+
+
+def _set_aside_problem_rows(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, int]:
+    """Copy refused rows to the run's quarantine buffer; return how many per source."""
+    con.execute(
+        f"INSERT INTO {QUARANTINE_BUFFER} SELECT _source, {literal(table.name)}, _origin, "
+        f"_problem, _raw FROM {_WORK} WHERE _problem <> '' ORDER BY _seq"
+    )
+    rows = con.execute(
+        f"SELECT _source, count(*) FROM {_WORK} WHERE _problem <> '' GROUP BY _source"
+    ).fetchall()
+    return {source: int(n) for source, n in rows}
+
+
+def create_quarantine_buffer(con: duckdb.DuckDBPyConnection) -> None:
+    """The temporary table that collects a run's refused rows."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {QUARANTINE_BUFFER} (source VARCHAR, table_name VARCHAR, "
+        "origin VARCHAR, reason VARCHAR, record VARCHAR)"
+    )
+
+
+def _merge_source(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    source: str,
+    snapshot: bool,
+    counts: dict[str, Counts],
+) -> None:
+    target = engine.qualified(table)
+    keys = [quote(k) for k in table.primary_key]
+    on = " AND ".join(f"c.{k} = m.{k}" for k in keys)
+    columns = [quote(c.name) for c in table.columns]
+    same = f"hash({', '.join(f'c.{c}' for c in columns)}) = hash({', '.join(f'm.{c}' for c in columns)})"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _diff AS SELECT c._seq, "
+        "CASE WHEN c._deleted THEN 'deleted' "
+        f"WHEN m.{keys[0]} IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' "
+        f"ELSE 'updated' END AS kind, m.{keys[0]} IS NOT NULL AS existed "
+        f"FROM {_WORK} c LEFT JOIN (SELECT * FROM {target} WHERE source = {literal(source)}) m "
+        f"ON {on} WHERE c._source = {literal(source)} AND c._problem = '' AND c._version = 1"
+    )
+    tally = dict(con.execute("SELECT kind, count(*) FROM _diff GROUP BY kind").fetchall())
+    superseded = con.execute(
+        f"SELECT count(*) FROM {_WORK} WHERE _source = {literal(source)} AND _version > 1"
+    ).fetchone()
+    result = counts[source]
+    result.inserted += tally.get("inserted", 0)
+    result.updated += tally.get("updated", 0)
+    result.unchanged += tally.get("unchanged", 0)
+    result.deleted += tally.get("deleted", 0)
+    result.superseded += int(superseded[0]) if superseded else 0
+    key_match = " AND ".join(f"{target}.{k} = d.{k}" for k in keys)
+    key_list = ", ".join(f"c.{k}" for k in keys)
+    before = _count(con, target, source)
+    con.execute(
+        f"DELETE FROM {target} USING (SELECT {key_list} FROM {_WORK} c JOIN _diff USING (_seq) "
+        "WHERE kind = 'updated' OR (kind = 'deleted' AND existed)) d "
+        f"WHERE {key_match} AND {target}.source = {literal(source)}"
+    )
+    if snapshot:
+        seen = ", ".join(keys)
+        con.execute(
+            f"DELETE FROM {target} USING (SELECT {seen} FROM {target} "
+            f"WHERE source = {literal(source)} EXCEPT SELECT {seen} FROM {_WORK} "
+            f"WHERE _source = {literal(source)}) d "
+            f"WHERE {key_match} AND {target}.source = {literal(source)}"
+        )
+    after_delete = _count(con, target, source)
+    result.removed += before - after_delete - tally.get("updated", 0)
+    con.execute(
+        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(f'c.{c}' for c in columns)} "
+        f"FROM {_WORK} c JOIN _diff USING (_seq) WHERE kind IN ('inserted', 'updated')"
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection, target: str, source: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {target} WHERE source = {literal(source)}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _add_problem(con: duckdb.DuckDBPyConnection, condition: str, reason: str) -> None:
+    con.execute(
+        f"UPDATE {_WORK} SET _problem = concat_ws('; ', nullif(_problem, ''), {reason}) "
+        f"WHERE {condition}"
+    )
