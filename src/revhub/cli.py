@@ -10,7 +10,7 @@ import datetime as dt
 import shutil
 import sys
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,8 +22,8 @@ from revhub import cli_ingest
 from revhub import workspace as workspace_module
 from revhub.cli_output import WorkspaceOption, console, errors, open_workspace, state
 from revhub.config import Settings, load_settings
-from revhub.demo.native.write import SOURCES_FILE, write_native
 from revhub.demo.generator import MANIFEST, GenerationReport, generate, read_manifest
+from revhub.demo.native.write import SOURCES_FILE, write_native
 from revhub.demo.spec import DemoSpec, first_of_month
 from revhub.errors import RevhubError
 from revhub.summary import RevenueSummary, revenue_summary
@@ -124,7 +124,7 @@ AsOfOption = Annotated[
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """What `revhub generate` writes."""
 
     parquet = "parquet"

@@ -169,7 +169,7 @@ def test_two_sources_cannot_claim_one_key(ws: Workspace) -> None:
 
 
 def test_unknown_source_name_is_refused_with_a_suggestion(ws: Workspace) -> None:
-    with pytest.raises(ConfigError, match="no source `crn`.*Did you mean `crm`"):
+    with pytest.raises(ConfigError, match=r"no source `crn`.*Did you mean `crm`"):
         ws.ingest(["crn"])
 
 

@@ -229,7 +229,9 @@ def _merge_source(
     keys = [quote(k) for k in table.primary_key]
     on = " AND ".join(f"c.{k} = m.{k}" for k in keys)
     columns = [quote(c.name) for c in table.columns]
-    same = f"hash({', '.join(f'c.{c}' for c in columns)}) = hash({', '.join(f'm.{c}' for c in columns)})"
+    staged_values = ", ".join(f"c.{c}" for c in columns)
+    stored_values = ", ".join(f"m.{c}" for c in columns)
+    same = f"hash({staged_values}) = hash({stored_values})"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _diff AS SELECT c._seq, "
         "CASE WHEN c._deleted THEN 'deleted' "
@@ -267,7 +269,7 @@ def _merge_source(
     after_delete = _count(con, target, source)
     result.removed += before - after_delete - tally.get("updated", 0)
     con.execute(
-        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {', '.join(f'c.{c}' for c in columns)} "
+        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {staged_values} "
         f"FROM {_WORK} c JOIN _diff USING (_seq) WHERE kind IN ('inserted', 'updated')"
     )
 

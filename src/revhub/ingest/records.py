@@ -22,7 +22,7 @@ import duckdb
 
 from revhub.ingest.merge import QUARANTINE_BUFFER, Counts, Quarantined
 
-_COUNT_COLUMNS = [name for name in Counts.__dataclass_fields__]
+_COUNT_COLUMNS = list(Counts.__dataclass_fields__)
 
 _DDL = (
     "CREATE SCHEMA IF NOT EXISTS ingest",

@@ -8,11 +8,11 @@ read and stores the run's summary: if the process dies before the commit, the
 workspace keeps its previous state.
 
 >>> import tempfile, revhub
->>> with revhub.init(tempfile.mkdtemp()) as ws:
+>>> with revhub.init(tempfile.mkdtemp()) as ws:  # doctest: +ELLIPSIS
 ...     ingest(ws)
 Traceback (most recent call last):
 ...
-revhub.errors.ConfigError: no sources are declared: add a [sources.<name>] table with kind and path to revhub.toml (see docs/sources.md).
+revhub.errors.ConfigError: no sources are declared: add a [sources.<name>] table ...
 """
 
 from __future__ import annotations
