@@ -99,12 +99,10 @@ def merge_table(
     staged = [s for s in sources if stage.rows(s, table.name)]
     if not staged:
         return counts, quarantined
-    _type_rows(con, stage, table, staged)
-    if "fx_rate" in table.column_names:
-        _fill_money(con, table, base_currency)
+    _type_rows(con, stage, table, staged, base_currency)
     _check_references(con, table)
-    _rank_versions(con, table)
-    for source, refused in _set_aside_problem_rows(con, table).items():
+    _mark_superseded(con, table)
+    for source, refused in _set_aside_problem_rows(con, stage, table).items():
         counts[source].quarantined += refused
     for source in staged:
         _merge_source(con, table, source, stage.snapshot.get((source, table.name), True), counts)
@@ -112,8 +110,9 @@ def merge_table(
 
 
 def _type_rows(
-    con: duckdb.DuckDBPyConnection, stage: Stage, table: Table, sources: list[str]
+    con: duckdb.DuckDBPyConnection, stage: Stage, table: Table, sources: list[str], base: str
 ) -> None:
+    """One pass: typed columns, lineage and money filled, and each row's problems."""
     selects = []
     for source in sources:
         present = stage.present[(source, table.name)]
@@ -126,45 +125,43 @@ def _type_rows(
             else:
                 value = f"CAST(NULL AS {engine.sql_type(column.type)})"
             columns.append(f"{value} AS {quote(column.name)}")
-        raw = ", ".join(f"{literal(n)}: {quote(n)}" for n in sorted(present))
         selects.append(
-            f"SELECT _source, {quote('_origin')}, _deleted, _seq, {', '.join(columns)}, "
-            f"{problems(table, present, _FILLED)} AS _problem, "
-            f"CAST(to_json({{{raw}}}) AS VARCHAR) AS _raw "
+            f"SELECT _source, _origin, _deleted, _seq, {', '.join(columns)}, "
+            f"{problems(table, present, _FILLED)} AS _problem "
             f"FROM {stage_name(table)} WHERE _source = {literal(source)}"
         )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_WORK} AS " + " UNION ALL ".join(selects))
+    names = table.column_names
+    outer = {name: f"t.{quote(name)}" for name in names}
+    outer["created_at"] = "coalesce(t.created_at, t.updated_at)"
+    outer["updated_at"] = "coalesce(t.updated_at, t.created_at)"
+    extra_problems = [
+        "CASE WHEN t.created_at IS NULL AND t.updated_at IS NULL THEN "
+        "'created_at and updated_at are both empty' END"
+    ]
+    join = ""
+    if "fx_rate" in names:
+        rate = f"coalesce(t.fx_rate, CASE WHEN t.currency = {literal(base)} THEN 1 END, f.rate)"
+        outer["fx_rate"] = rate
+        for name in names:
+            if name.endswith("_base") and name[:-5] in names:
+                amount = f"t.{quote(name[:-5])}"
+                outer[name] = f"coalesce(t.{quote(name)}, round({amount} * {rate}, 2))"
+        join = (
+            "ASOF LEFT JOIN (SELECT currency, rate_date, rate FROM main.fx_rates "
+            f"WHERE base_currency = {literal(base)}) f ON t.currency = f.currency "
+            "AND CAST(coalesce(t.created_at, t.updated_at) AS DATE) >= f.rate_date"
+        )
+        extra_problems.append(
+            f"CASE WHEN ({rate}) IS NULL AND t.currency IS NOT NULL THEN 'no exchange rate "
+            "for ' || t.currency || ' on or before ' || CAST(CAST(coalesce(t.created_at, "
+            "t.updated_at) AS DATE) AS VARCHAR) || '; ingest fx_rates first' END"
+        )
+    select = ", ".join(f"{value} AS {quote(name)}" for name, value in outer.items())
+    problem = f"concat_ws('; ', nullif(t._problem, ''), {', '.join(extra_problems)})"
     con.execute(
-        f"UPDATE {_WORK} SET created_at = coalesce(created_at, updated_at), "
-        "updated_at = coalesce(updated_at, created_at)"
+        f"CREATE OR REPLACE TEMP TABLE {_WORK} AS SELECT t._source, t._origin, t._deleted, "
+        f"t._seq, {select}, {problem} AS _problem FROM ({' UNION ALL '.join(selects)}) t {join}"
     )
-    _add_problem(con, "created_at IS NULL", "'created_at and updated_at are both empty'")
-
-
-def _fill_money(con: duckdb.DuckDBPyConnection, table: Table, base: str) -> None:
-    con.execute(
-        f"UPDATE {_WORK} SET fx_rate = 1 WHERE fx_rate IS NULL AND currency = {literal(base)}"
-    )
-    con.execute(
-        f"UPDATE {_WORK} AS t SET fx_rate = r.rate FROM ("
-        f"SELECT w._seq, f.rate FROM {_WORK} w ASOF JOIN main.fx_rates f "
-        "ON w.currency = f.currency AND CAST(w.created_at AS DATE) >= f.rate_date "
-        f"WHERE w.fx_rate IS NULL AND f.base_currency = {literal(base)}) r "
-        "WHERE t._seq = r._seq"
-    )
-    _add_problem(
-        con,
-        "fx_rate IS NULL AND currency IS NOT NULL AND _problem = ''",
-        "'no exchange rate for ' || currency || ' on or before ' || "
-        "CAST(CAST(created_at AS DATE) AS VARCHAR) || '; ingest fx_rates first'",
-    )
-    for column in table.columns:
-        if column.name.endswith("_base") and column.name[:-5] in table.column_names:
-            amount = quote(column.name[:-5])
-            con.execute(
-                f"UPDATE {_WORK} SET {quote(column.name)} = round({amount} * fx_rate, 2) "
-                f"WHERE {quote(column.name)} IS NULL AND {amount} IS NOT NULL"
-            )
 
 
 def _check_references(con: duckdb.DuckDBPyConnection, table: Table) -> None:
@@ -188,26 +185,41 @@ def _check_references(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     )
 
 
-def _rank_versions(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+def _mark_superseded(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """List the older versions of records a source handed over more than once."""
     keys = ", ".join(quote(k) for k in table.primary_key)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_WORK} AS SELECT *, CASE WHEN _problem = '' THEN "
-        f"row_number() OVER (PARTITION BY _source, _problem = '', {keys} "
-        "ORDER BY updated_at DESC NULLS LAST, _seq DESC) END AS _version "
-        f"FROM {_WORK}"
+        f"CREATE OR REPLACE TEMP TABLE _superseded AS SELECT _seq FROM ("
+        f"SELECT _seq, row_number() OVER (PARTITION BY _source, {keys} "
+        "ORDER BY updated_at DESC NULLS LAST, _seq DESC) AS version "
+        f"FROM {_WORK} WHERE _problem = '' AND (_source, {keys}) IN ("
+        f"SELECT (_source, {keys}) FROM {_WORK} WHERE _problem = '' "
+        f"GROUP BY _source, {keys} HAVING count(*) > 1)) WHERE version > 1"
     )
 
 
-def _set_aside_problem_rows(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, int]:
-    """Copy refused rows to the run's quarantine buffer; return how many per source."""
-    con.execute(
-        f"INSERT INTO {QUARANTINE_BUFFER} SELECT _source, {literal(table.name)}, _origin, "
-        f"_problem, _raw FROM {_WORK} WHERE _problem <> '' ORDER BY _seq"
-    )
-    rows = con.execute(
-        f"SELECT _source, count(*) FROM {_WORK} WHERE _problem <> '' GROUP BY _source"
-    ).fetchall()
-    return {source: int(n) for source, n in rows}
+def _set_aside_problem_rows(
+    con: duckdb.DuckDBPyConnection, stage: Stage, table: Table
+) -> dict[str, int]:
+    """Copy refused rows, as the source gave them, to the run's quarantine buffer."""
+    counts: dict[str, int] = {}
+    for source in stage.sources_of(table.name):
+        present = sorted(stage.present.get((source, table.name), set()))
+        if not present:
+            continue
+        record = ", ".join(f"{literal(n)}: s.{quote(n)}" for n in present)
+        con.execute(
+            f"INSERT INTO {QUARANTINE_BUFFER} SELECT w._source, {literal(table.name)}, "
+            f"w._origin, w._problem, CAST(to_json({{{record}}}) AS VARCHAR) "
+            f"FROM {_WORK} w JOIN {stage_name(table)} s USING (_seq) "
+            f"WHERE w._problem <> '' AND w._source = {literal(source)} ORDER BY w._seq"
+        )
+        row = con.execute(
+            f"SELECT count(*) FROM {_WORK} WHERE _problem <> '' AND _source = {literal(source)}"
+        ).fetchone()
+        if row and row[0]:
+            counts[source] = int(row[0])
+    return counts
 
 
 def create_quarantine_buffer(con: duckdb.DuckDBPyConnection) -> None:
@@ -233,16 +245,18 @@ def _merge_source(
     stored_values = ", ".join(f"m.{c}" for c in columns)
     same = f"hash({staged_values}) = hash({stored_values})"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _diff AS SELECT c._seq, "
+        f"CREATE OR REPLACE TEMP TABLE _diff AS SELECT {staged_values}, "
         "CASE WHEN c._deleted THEN 'deleted' "
         f"WHEN m.{keys[0]} IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' "
         f"ELSE 'updated' END AS kind, m.{keys[0]} IS NOT NULL AS existed "
         f"FROM {_WORK} c LEFT JOIN (SELECT * FROM {target} WHERE source = {literal(source)}) m "
-        f"ON {on} WHERE c._source = {literal(source)} AND c._problem = '' AND c._version = 1"
+        f"ON {on} WHERE c._source = {literal(source)} AND c._problem = '' "
+        "AND c._seq NOT IN (SELECT _seq FROM _superseded)"
     )
     tally = dict(con.execute("SELECT kind, count(*) FROM _diff GROUP BY kind").fetchall())
     superseded = con.execute(
-        f"SELECT count(*) FROM {_WORK} WHERE _source = {literal(source)} AND _version > 1"
+        f"SELECT count(*) FROM {_WORK} WHERE _source = {literal(source)} "
+        "AND _seq IN (SELECT _seq FROM _superseded)"
     ).fetchone()
     result = counts[source]
     result.inserted += tally.get("inserted", 0)
@@ -254,7 +268,7 @@ def _merge_source(
     key_list = ", ".join(f"c.{k}" for k in keys)
     before = _count(con, target, source)
     con.execute(
-        f"DELETE FROM {target} USING (SELECT {key_list} FROM {_WORK} c JOIN _diff USING (_seq) "
+        f"DELETE FROM {target} USING (SELECT {key_list} FROM _diff c "
         "WHERE kind = 'updated' OR (kind = 'deleted' AND existed)) d "
         f"WHERE {key_match} AND {target}.source = {literal(source)}"
     )
@@ -270,7 +284,7 @@ def _merge_source(
     result.removed += before - after_delete - tally.get("updated", 0)
     con.execute(
         f"INSERT INTO {target} ({', '.join(columns)}) SELECT {staged_values} "
-        f"FROM {_WORK} c JOIN _diff USING (_seq) WHERE kind IN ('inserted', 'updated')"
+        "FROM _diff c WHERE kind IN ('inserted', 'updated')"
     )
 
 
