@@ -248,12 +248,12 @@ def _merge_source(
         f"CREATE OR REPLACE TEMP TABLE _diff AS SELECT {staged_values}, "
         "CASE WHEN c._deleted THEN 'deleted' "
         f"WHEN m.{keys[0]} IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' "
-        f"ELSE 'updated' END AS kind, m.{keys[0]} IS NOT NULL AS existed "
+        f"ELSE 'updated' END AS _outcome, m.{keys[0]} IS NOT NULL AS _existed "
         f"FROM {_WORK} c LEFT JOIN (SELECT * FROM {target} WHERE source = {literal(source)}) m "
         f"ON {on} WHERE c._source = {literal(source)} AND c._problem = '' "
         "AND c._seq NOT IN (SELECT _seq FROM _superseded)"
     )
-    tally = dict(con.execute("SELECT kind, count(*) FROM _diff GROUP BY kind").fetchall())
+    tally = dict(con.execute("SELECT _outcome, count(*) FROM _diff GROUP BY _outcome").fetchall())
     superseded = con.execute(
         f"SELECT count(*) FROM {_WORK} WHERE _source = {literal(source)} "
         "AND _seq IN (SELECT _seq FROM _superseded)"
@@ -269,7 +269,7 @@ def _merge_source(
     before = _count(con, target, source)
     con.execute(
         f"DELETE FROM {target} USING (SELECT {key_list} FROM _diff c "
-        "WHERE kind = 'updated' OR (kind = 'deleted' AND existed)) d "
+        "WHERE _outcome = 'updated' OR (_outcome = 'deleted' AND _existed)) d "
         f"WHERE {key_match} AND {target}.source = {literal(source)}"
     )
     if snapshot:
@@ -284,7 +284,7 @@ def _merge_source(
     result.removed += before - after_delete - tally.get("updated", 0)
     con.execute(
         f"INSERT INTO {target} ({', '.join(columns)}) SELECT {staged_values} "
-        "FROM _diff c WHERE kind IN ('inserted', 'updated')"
+        "FROM _diff c WHERE _outcome IN ('inserted', 'updated')"
     )
 
 

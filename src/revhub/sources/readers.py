@@ -158,7 +158,7 @@ def _read_fast(path: Path, data: bytes, sep: str) -> pa.Table | None:
 
     try:
         header = pacsv.read_csv(
-            io.BytesIO(data.split(b"\n", 1)[0]),
+            io.BytesIO(data.split(b"\n", 1)[0] + b"\n"),
             parse_options=pacsv.ParseOptions(delimiter=sep),
         ).column_names
         table = pacsv.read_csv(
