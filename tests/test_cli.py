@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import revhub
+from cli_process import run_cli
+from revhub.demo.generator import read_manifest
 from revhub.reference import DOCS, cli_reference, model_reference
-
-
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "revhub.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-        timeout=600,
-    )
 
 
 def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
@@ -104,7 +89,5 @@ def test_demo_takes_its_size_from_the_workspace_settings(tmp_path: Path) -> None
     (tmp_path / "ws" / "revhub.toml").write_text("[demo]\naccounts = 150\nmonths = 6\n")
     result = run_cli("demo", "-w", "ws", "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    with revhub.open(tmp_path / "ws") as ws:
-        accounts = ws.table("accounts")
-        originals = accounts.filter(accounts.account_id.startswith("acc_"))
-        assert originals.count().execute() == 150
+    spec = read_manifest(tmp_path / "ws" / "demo-data" / "native")
+    assert (spec.accounts, spec.months) == (150, 6)

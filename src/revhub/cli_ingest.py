@@ -1,7 +1,7 @@
 """`revhub ingest` and `revhub quarantine`: bring the sources in, and see what was refused.
 
->>> "ingest" in [c.__name__ for c in COMMANDS]
-True
+>>> ingest.__name__
+'ingest'
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from revhub.ingest.run import IngestReport
 
 quarantine_app = typer.Typer(help="Rows refused by the last ingest of each source.")
 
-_COLUMNS = ("read", "inserted", "updated", "unchanged", "deleted", "superseded", "quarantined")
+_COLUMNS = ("read", "inserted", "updated", "unchanged", "quarantined")
+_WHEN_ANY = ("deleted", "superseded", "removed")  # shown only when some source has them
 
 
 def ingest(
@@ -38,17 +39,25 @@ def ingest(
 def print_ingest_report(report: IngestReport) -> None:
     """The run summary: one row per source, notes and failures below it."""
     table = RichTable(title=f"Ingest run {report.run_id} in {report.seconds:.1f}s")
-    table.add_column("source")
-    for name in _COLUMNS:
+    shown = [*_COLUMNS] + [
+        name for name in _WHEN_ANY if any(getattr(s.counts, name) for s in report.sources)
+    ]
+    table.add_column("source", no_wrap=True)
+    for name in shown:
         table.add_column(name, justify="right")
-    table.add_column("removed", justify="right")
-    table.add_column("seconds", justify="right")
+    table.add_column("s", justify="right")
     for summary in report.sources:
         counts: Counts = summary.counts
-        cells = [f"{getattr(counts, name):,}" for name in _COLUMNS]
+        cells = [f"{getattr(counts, name):,}" for name in shown]
         status = "[red]failed[/]" if summary.error else f"{summary.seconds:.1f}"
-        table.add_row(summary.name, *cells, f"{counts.removed:,}", status)
+        table.add_row(summary.name, *cells, status)
     console.print(table)
+    if len(shown) > len(_COLUMNS):
+        console.print(
+            "[dim]deleted: flagged deleted in the source; superseded: older versions of a "
+            "record in the same run; removed: stored rows dropped (deleted or gone from a "
+            "full snapshot).[/]"
+        )
     for summary in report.sources:
         for note in summary.notes[:10]:
             console.print(f"[dim]{summary.name}: {note}[/]", highlight=False)
@@ -78,6 +87,3 @@ def quarantine_list(
     console.print(table)
     if total > len(rows):
         console.print(f"[dim]… {total - len(rows):,} more; use --limit or --source.[/]")
-
-
-COMMANDS = [ingest]

@@ -12,6 +12,7 @@ passwords, keys) are never read from revhub.toml: they come from the environment
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from revhub.errors import ConfigError, UnknownSettingError
+from revhub.resolve.settings import ResolveSettings
 
 CONFIG_FILE = "revhub.toml"
 ENV_PREFIX = "REVHUB_"
@@ -69,6 +71,16 @@ class SourceSettings(_Section):
     encoding: str = Field("utf-8", description="Text encoding of CSV exports.")
 
 
+class QualitySettings(_Section):
+    """Data-quality rules: the shipped ones, with the workspace's rules file merged over."""
+
+    rules: str = Field(
+        "quality.yaml",
+        description="YAML rules file merged over the shipped rules, relative to the "
+        "workspace; used when it exists.",
+    )
+
+
 class Settings(_Section):
     """Everything revhub can be told. ``workspace`` is set from where it was opened."""
 
@@ -79,6 +91,17 @@ class Settings(_Section):
     sources: dict[str, SourceSettings] = Field(
         default_factory=dict, description="Sources to ingest, by name: [sources.<name>]."
     )
+    resolve: ResolveSettings = Field(
+        default_factory=ResolveSettings, description="Identity resolution: [resolve]."
+    )
+    quality: QualitySettings = QualitySettings()
+
+    @property
+    def quality_rules_path(self) -> Path | None:
+        """The workspace's quality rules file, or None when it does not exist."""
+        path = Path(self.quality.rules)
+        path = path if path.is_absolute() else self.workspace / path
+        return path if path.exists() else None
 
     @property
     def database_path(self) -> Path:
@@ -223,6 +246,15 @@ def load_settings(
         raise ConfigError(f"invalid settings: {problems}. Nothing was changed.") from error
 
 
+def _toml_value(value: Any) -> str:
+    """A setting's value written as TOML (JSON's scalars and arrays are TOML too)."""
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value)
+
+
 def default_config_text() -> str:
     """The commented revhub.toml that ``revhub init`` writes.
 
@@ -235,13 +267,15 @@ def default_config_text() -> str:
         "",
     ]
     settings = Settings()
-    for section_name in ("engine", "demo"):
+    for section_name in ("engine", "demo", "quality", "resolve"):
         section: BaseModel = getattr(settings, section_name)
-        lines.append(f"[{section_name}]")
+        # [resolve] is long and rarely changed: shown commented out, at its defaults.
+        commented = section_name == "resolve"
+        lines.append(f"{'# ' if commented else ''}[{section_name}]")
         for name, info in type(section).model_fields.items():
             value = getattr(section, name)
-            rendered = "" if value is None else repr(value).replace("'", '"')
-            prefix = "# " if value is None else ""
+            rendered = "" if value is None else _toml_value(value)
+            prefix = "# " if value is None or commented else ""
             lines.append(f"# {info.description}")
             lines.append(f"{prefix}{name} = {rendered}".rstrip())
         lines.append("")

@@ -73,15 +73,30 @@ def annual_recurring_revenue(ws: _Tables, as_of: dt.date) -> ibis.Scalar:
     return (monthly.sum() * 12).fill_null(0)
 
 
-def revenue_summary(ws: _Tables, as_of: dt.date, currency: str = "USD") -> RevenueSummary:
-    """Compute the summary for the workspace ``ws`` as it stood on ``as_of``."""
+def revenue_summary(
+    ws: _Tables, as_of: dt.date, currency: str = "USD", crosswalk: ibis.Table | None = None
+) -> RevenueSummary:
+    """Compute the summary for the workspace ``ws`` as it stood on ``as_of``.
+
+    With identity resolution's ``crosswalk`` (record_id → entity_id), accounts and paying
+    customers count companies, not the copies each source keeps of them.
+    """
     accounts = ws.table("accounts")
     subs = ws.table("subscriptions")
     opps = ws.table("opportunities")
     day = ibis.literal(as_of)
-    paying = subs.filter(
+    running = subs.filter(
         (subs.start_date <= day) & (subs.ended_date.isnull() | (subs.ended_date > day))
-    ).account_id.nunique()
+    )
+    if crosswalk is None:
+        companies = accounts.count()
+        paying = running.account_id.nunique()
+    else:
+        account_entities = crosswalk.filter(crosswalk.entity == "account")
+        companies = account_entities.entity_id.nunique()
+        paying = running.join(
+            account_entities, running.account_id == account_entities.record_id
+        ).entity_id.nunique()
     open_opps = opps.filter(~opps.is_closed)
     start, end = last_full_quarter(as_of)
     won = opps.filter(
@@ -93,7 +108,7 @@ def revenue_summary(ws: _Tables, as_of: dt.date, currency: str = "USD") -> Reven
     return RevenueSummary(
         as_of=as_of,
         currency=currency,
-        accounts=int(accounts.count().execute()),
+        accounts=int(companies.execute()),
         paying_customers=int(paying.execute()),
         arr=float(annual_recurring_revenue(ws, as_of).execute()),
         open_pipeline=float(open_opps.amount_base.sum().fill_null(0).execute()),

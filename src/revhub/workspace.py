@@ -26,12 +26,16 @@ from revhub import engine
 from revhub.config import CONFIG_FILE, Settings, default_config_text, load_settings
 from revhub.errors import ConstraintViolationError, SchemaVersionError, WorkspaceError
 from revhub.model import SCHEMA_VERSION, TABLES, TRUTH_TABLES, get_table
-from revhub.model.constraints import check_all
+from revhub.model.constraints import check_all, check_table
 from revhub.model.migrations import MIGRATIONS, Migration
 from revhub.model.schema import Table
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from revhub.ingest.run import IngestReport
+    from revhub.quality import QualityReport
+    from revhub.resolve import Override, ResolveReport, Scores
 
 _META = "revhub_meta"
 
@@ -131,18 +135,19 @@ class Workspace:
         self,
         directory: Path,
         *,
+        tables: Sequence[Table] | None = None,
         on_table: Callable[[Table, int], None] | None = None,
     ) -> LoadReport:
         """Replace the canonical (and truth) tables with the Parquet files in ``directory``.
 
         ``directory`` holds ``<table>.parquet`` files and optionally ``truth/<table>.parquet``
-        (what ``revhub generate`` writes). All tables are checked against the model before
-        anything is committed: on any violation nothing changes and every problem is
-        reported at once.
+        (what ``revhub generate`` writes); ``tables`` limits it to those. All tables are
+        checked against the model before anything is committed: on any violation nothing
+        changes and every problem is reported at once.
         """
         start = dt.datetime.now()
         directory = Path(directory)
-        plan = [(t, _parquet_path(directory, t)) for t in (*TABLES, *TRUTH_TABLES)]
+        plan = [(t, _parquet_path(directory, t)) for t in (tables or (*TABLES, *TRUTH_TABLES))]
         present = [(t, p) for t, p in plan if p.exists()]
         if not present:
             raise WorkspaceError(
@@ -155,7 +160,11 @@ class Workspace:
                 rows[table.name] = engine.replace_from_parquet(self.con, table, path)
                 if on_table:
                     on_table(table, rows[table.name])
-            violations = check_all(self.table)
+            violations = (
+                check_all(self.table)
+                if tables is None
+                else [v for t in tables for v in check_table(t, self.table(t.name))]
+            )
             if violations:
                 raise ConstraintViolationError(violations, where=str(directory))
         seconds = (dt.datetime.now() - start).total_seconds()
@@ -188,6 +197,83 @@ class Workspace:
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return rows, int(total[0]) if total else 0
+
+    # -- identity --------------------------------------------------------------------------
+    def resolve(self) -> ResolveReport:
+        """Link the records of every source into companies and people; see ``revhub.resolve``.
+
+        >>> import tempfile
+        >>> with open(tempfile.mkdtemp()) as ws:
+        ...     ws.resolve().entities
+        {'account': 0, 'person': 0}
+        """
+        from revhub.resolve import resolve
+
+        return resolve(self.con, self.settings.resolve)
+
+    def evaluate_resolution(self, truth: pa.Table | Path) -> dict[str, Scores]:
+        """Pairwise precision, recall and F1 of the last ``resolve`` against ``truth``:
+        a table (or Parquet file) of entity, record_id, true_entity_id."""
+        import pyarrow.parquet as pq
+
+        from revhub.resolve import evaluate
+
+        if isinstance(truth, Path):
+            if not truth.exists():
+                raise WorkspaceError(
+                    f"no ground truth at {truth}. `revhub generate --format native` writes "
+                    "it as truth/identity.parquet; pass its path with --truth."
+                )
+            truth = pq.read_table(truth)
+        return evaluate(self.con, truth)
+
+    def add_override(
+        self, entity: str, kind: str, left_record_id: str, right_record_id: str, note: str = ""
+    ) -> Override:
+        """Force two records together (``kind="merge"``) or apart (``"split"``) in every
+        later ``resolve``."""
+        from revhub.resolve import add_override
+
+        return add_override(self.con, entity, kind, left_record_id, right_record_id, note)
+
+    def overrides(self) -> list[Override]:
+        """Every manual resolution decision, oldest first."""
+        from revhub.resolve import list_overrides
+
+        return list_overrides(self.con)
+
+    def crosswalk(self) -> ibis.Table | None:
+        """The last resolve run's record → entity map, or None before the first run.
+
+        >>> import tempfile
+        >>> with open(tempfile.mkdtemp()) as ws:
+        ...     ws.crosswalk() is None
+        True
+        """
+        if "crosswalk" not in self.con.list_tables(database="resolve"):
+            return None
+        return self.con.table("crosswalk", database="resolve")
+
+    # -- quality ---------------------------------------------------------------------------
+    def quality(self, *, as_of: dt.date | None = None, rules: Path | None = None) -> QualityReport:
+        """Run the data-quality rules (shipped, with ``rules`` or the workspace's rules file
+        merged over) as of ``as_of`` (default: the workspace's as-of date, else today);
+        the run is stored for trends.
+
+        >>> import tempfile
+        >>> with open(tempfile.mkdtemp()) as ws:
+        ...     ws.quality(as_of=dt.date(2026, 7, 1)).overall.score
+        1.0
+        """
+        from revhub.quality import load_rules, run_quality
+
+        rule_set = load_rules(rules or self.settings.quality_rules_path)
+        return run_quality(self.con, rule_set, as_of=as_of or self.as_of())
+
+    def as_of(self) -> dt.date:
+        """The date the workspace's data runs to: set by the demo, else today."""
+        stored = self.meta("as_of")
+        return dt.date.fromisoformat(stored) if stored else dt.date.today()
 
 
 def _parquet_path(directory: Path, table: Table) -> Path:

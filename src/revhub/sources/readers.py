@@ -150,12 +150,6 @@ def _name(delimiter: str) -> str:
 
 def _read_fast(path: Path, data: bytes, sep: str) -> pa.Table | None:
     """pyarrow's reader, or None when any record is malformed (the slow path decides)."""
-    invalid: list[object] = []
-
-    def on_invalid(row: object) -> str:
-        invalid.append(row)
-        return "skip"
-
     try:
         header = pacsv.read_csv(
             io.BytesIO(data.split(b"\n", 1)[0] + b"\n"),
@@ -164,9 +158,7 @@ def _read_fast(path: Path, data: bytes, sep: str) -> pa.Table | None:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=sep, invalid_row_handler=on_invalid, ignore_empty_lines=False
-            ),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,
@@ -175,13 +167,27 @@ def _read_fast(path: Path, data: bytes, sep: str) -> pa.Table | None:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    if invalid:
+    if _ends_in_open_quote(table):
         return None
     _check_header(path, table.column_names)
     lines = pa.array(range(2, table.num_rows + 2), pa.int64()).cast(pa.string())
     origins = pa.compute.binary_join_element_wise(f"{path.name}:", lines, "")
     table = _empty_as_null(table)
     return table.append_column(ORIGIN, origins)
+
+
+def _ends_in_open_quote(table: pa.Table) -> bool:
+    """pyarrow refuses line breaks inside values, except where a quote left open at the end
+    of the file swallows the last line break: such a last record is malformed."""
+    if not table.num_rows:
+        return False
+    last = table.slice(table.num_rows - 1)
+    return any(
+        "\n" in value or "\r" in value
+        for column in last.columns
+        for value in column.to_pylist()
+        if isinstance(value, str)
+    )
 
 
 def _read_slow(path: Path, data: bytes, sep: str) -> tuple[pa.Table, list[Rejected]]:
