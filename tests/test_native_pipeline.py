@@ -110,3 +110,36 @@ def test_demo_runs_the_native_path(tmp_path: Path) -> None:
     again = run_cli("resolve", "--evaluate", "-w", "revhub-demo", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert _f1(again.stdout, "person") >= 0.95
+
+
+def test_an_override_from_the_command_line_holds_on_the_next_run(native: Path) -> None:
+    database = str(native / "ws" / "revhub.duckdb")
+    with duckdb.connect(database, read_only=True) as con:
+        left, right = (
+            row[0]
+            for row in con.execute(
+                "SELECT min(record_id) FROM resolve.crosswalk WHERE entity = 'account' "
+                "GROUP BY entity_id ORDER BY 1 LIMIT 2"
+            ).fetchall()
+        )
+    made = run_cli("override", "merge", "account", left, right, "--note", "same group",
+                   "-w", "ws", cwd=native)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert run_cli("resolve", "-w", "ws", cwd=native).returncode == 0
+    with duckdb.connect(database, read_only=True) as con:
+        entities = con.execute(
+            "SELECT count(DISTINCT entity_id) FROM resolve.crosswalk WHERE record_id IN (?, ?)",
+            [left, right],
+        ).fetchone()
+    assert entities == (1,)
+    listed = run_cli("override", "list", "-w", "ws", cwd=native)
+    assert left in listed.stdout and "same group" in listed.stdout
+
+
+def test_quality_prints_a_readable_report_and_the_quarantine_lists(native: Path) -> None:
+    report = run_cli("quality", "-w", "ws", cwd=native)
+    assert report.returncode == 0, report.stderr
+    assert "completeness" in report.stdout and "validity" in report.stdout
+    listed = run_cli("quarantine", "list", "-w", "ws", cwd=native)
+    assert listed.returncode == 0, listed.stderr
+    assert "Quarantine:" in listed.stdout
