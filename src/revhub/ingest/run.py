@@ -140,11 +140,17 @@ def ingest(
 def _read_source(ws: Workspace, name: str, stage: Stage, summary: SourceSummary) -> None:
     settings = ws.settings.sources[name]
     begin = time.perf_counter()
+    pulled: list[str] = []
     try:
         if settings.pull:
             from revhub.sources.live import pull
 
-            pull(name, settings, ws.root / settings.path)
+            report = pull(name, settings, ws.root / settings.path)
+            pulled = [
+                f"pulled {report.records:,} record(s) into {len(report.files)} file(s), "
+                f"{report.retries} request(s) retried",
+                *report.notes,
+            ]
         source = connector_class(settings.kind)(name, settings, ws.root)
         if not source.path.exists():
             raise DataError(
@@ -153,10 +159,10 @@ def _read_source(ws: Workspace, name: str, stage: Stage, summary: SourceSummary)
             )
         for batch in source.batches():
             stage.add(name, batch)
-    except DataError as error:
+    except (DataError, ConfigError) as error:  # this source fails; the others go on
         summary.error = str(error)
         stage.discard(name)
-    summary.notes = list(stage.notes.get(name, []))
+    summary.notes = [*pulled, *stage.notes.get(name, [])]
     summary.seconds = time.perf_counter() - begin
 
 
