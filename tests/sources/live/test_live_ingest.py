@@ -18,7 +18,8 @@ def _workspace(root: Path) -> Path:
     config = root / "revhub.toml"
     config.write_text(
         config.read_text()
-        + f'\n[sources.stripe]\nkind = "stripe"\npath = "billing"\npull = true\nbase_url = "{HOST}"\n'
+        + '\n[sources.stripe]\nkind = "stripe"\npath = "billing"\npull = true\n'
+        + f'base_url = "{HOST}"\n'
     )
     return root
 
