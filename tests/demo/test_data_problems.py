@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from revhub.demo.problems.invalid_values import PROBLEMS
 from revhub.demo.problems.plant import plant_data_problems
 from revhub.demo.spec import DemoSpec
 from revhub.model import get_table
@@ -157,6 +158,15 @@ def test_invalid_values_are_in_the_final_tables(
             match = data.filter(pc.equal(data[key], r["row_id"]))
             assert match.num_rows == 1
             assert match[r["column_name"]][0].as_py() == r["bad_value"] != r["good_value"]
+
+
+def test_blanks_go_only_where_the_model_allows_empty_values() -> None:
+    # an export writes "" as nothing: a blank required field would be quarantined at ingest
+    for name, problems in PROBLEMS.items():
+        columns = {c.name: c for c in get_table(name).columns}
+        blanked = [col for p in problems if p.problem == "blank_value" for col, _ in p.breaks]
+        assert blanked, name
+        assert [col for col in blanked if not columns[col].nullable] == [], name
 
 
 def test_hard_constraints_still_hold(

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import revhub
 from revhub.demo.generator import GenerationReport, generate, read_manifest
-from revhub.demo.spec import DemoSpec
+from revhub.demo.spec import BASE_CURRENCY, DemoSpec
 from revhub.errors import GenerationError
 from revhub.model import TABLES, TRUTH_TABLES, get_table
 from revhub.model.constraints import check_all
@@ -213,3 +213,23 @@ def test_won_new_business_opens_a_subscription_worth_the_deal(
     assert len(joined) > 50
     for row in joined:
         assert row["arr"] == pytest.approx(row["amount"], rel=0.01, abs=1.0), row
+
+
+def test_every_money_record_has_an_exchange_rate_on_its_day(demo_data: GenerationReport) -> None:
+    # ingestion converts a record without its own rate at the rate on or before its
+    # created date: the rates must reach back to the oldest record in a foreign currency
+    # (the price book); base-currency records need no rate
+    rates = pq.read_table(demo_data.out / "fx_rates.parquet").to_pandas()
+    rates["rate_date"] = rates["rate_date"].astype("datetime64[s]")
+    first = rates.groupby("currency")["rate_date"].min()
+    for table in TABLES:
+        if "fx_rate" not in table.column_names or table.name == "fx_rates":
+            continue
+        data = pq.read_table(demo_data.out / f"{table.name}.parquet").to_pandas()
+        data = data[data["currency"] != BASE_CURRENCY]
+        days = data["created_at"].astype("datetime64[s]").dt.normalize()
+        assert (days >= data["currency"].map(first)).all(), table.name
+    prices = pq.read_table(demo_data.out / "prices.parquet").to_pandas()
+    on_day = rates.set_index(["currency", "rate_date"])["rate"]
+    keys = zip(prices["currency"], prices["created_at"].astype("datetime64[s]"), strict=True)
+    assert (on_day.loc[list(keys)].to_numpy() == prices["fx_rate"].to_numpy()).all()

@@ -478,19 +478,24 @@ def test_engagements_forms_and_event_attendance(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-def test_owners_become_users(tmp_path: Path) -> None:
+def test_owners_stay_references_not_users(tmp_path: Path) -> None:
     owners = {"results": [
         {"id": "501", "email": "ann@revhub.io", "firstName": "Ann", "lastName": "Lee", "userId": 9,
          "createdAt": T0, "updatedAt": T0, "archived": False, "teams": [{"id": "3", "name": "EMEA", "primary": True}]},
         {"id": "502", "email": "old@revhub.io", "createdAt": T0, "updatedAt": T0, "archived": True},
     ]}  # fmt: skip
-    batches = run(tmp_path, {"owners.json": owners})
-    assert rows(batches, "users", "user_id", "name", "email", "team_id", "is_active", "_deleted") == [
-        {"user_id": "hs:501", "name": "Ann Lee", "email": "ann@revhub.io", "team_id": "hs:3",
-         "is_active": True, "_deleted": False},
-        {"user_id": "hs:502", "name": "old@revhub.io", "email": "old@revhub.io", "team_id": None,
-         "is_active": False, "_deleted": False},
-    ]  # fmt: skip
+    companies = {"results": [crm("1", name="Acme", hubspot_owner_id="501")]}
+    batches = run(tmp_path, {"owners.json": owners, "companies.json": companies})
+    # HubSpot has no role, team or hire date for an owner: no users rows to quarantine,
+    # and the records keep the owner's key as a reference
+    assert rows(batches, "users", "user_id") == []
+    assert rows(batches, "accounts", "account_id", "owner_id") == [
+        {"account_id": "hs:1", "owner_id": "hs:501"}
+    ]
+    assert [n for n in notes(batches) if n.startswith("owners.json")] == [
+        "owners.json: 2 owner(s) kept as references, not loaded as users (HubSpot has no "
+        "role, team or hire date for them; load users from the CRM or HR system)"
+    ]
 
 
 # Rows each mapped warehouse-sync fixture gives: its records, less email events that are
@@ -499,7 +504,7 @@ SYNCED = {
     "accounts": 24,
     "leads": 22,
     "contacts": 0,
-    "users": 100,
+    "users": 0,  # owners stay references
     "opportunities": 44,
     "touchpoints": 94 + 1 + 5,
 }
@@ -517,9 +522,6 @@ def test_every_mapped_synced_fixture_reads(tmp_path: Path) -> None:
         "account_id": "hs:2182162682", "name": "4b2c13cca3eb58ee49bbddcf00417130",
         "country": "United States", "created_at": "2019-07-05 20:35:26",
     }  # fmt: skip
-    assert rows(batches, "users", "user_id", "team_id")[:1] == [
-        {"user_id": "hs:44023296", "team_id": None}
-    ]
     calls = [
         r
         for r in rows(batches, "touchpoints", "touchpoint_type", "occurred_at", "contact_id")

@@ -528,6 +528,22 @@ def test_schema_drift_is_noted_and_a_missing_id_stops_the_source(tmp_path: Path)
         run(tmp_path, {"customer_data.csv": "customer_id,name\ncus_1,Acme\n"})
 
 
+def test_an_empty_list_is_an_object_without_records(tmp_path: Path) -> None:
+    # a young account has no refunds or credit notes yet: the API lists them empty
+    customer = {"id": "cus_1", "object": "customer", "name": "Acme", "created": JAN1}
+    batches = run(tmp_path, {"customers.json": [customer], "refunds.json": [],
+                             "credit_notes.json": []})  # fmt: skip
+    assert rows(batches, "accounts", "account_id") == [{"account_id": "stripe:cus_1"}]
+    assert rows(batches, "refunds", "refund_id") == rows(batches, "credit_notes", "amount") == []
+    assert {b.table for b in batches} >= {"refunds", "credit_notes"}  # snapshots: none left
+    assert not [n for n in notes(batches) if "refund" in n or "credit_note" in n]
+    # a sync table names its fields even without rows: one without `id` still stops
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    with pytest.raises(DataError, match=r"customer_data.csv: no `id` field in the customer"):
+        run(synced, {"customer_data.csv": "customer_id,name\n"})
+
+
 def test_a_directory_without_stripe_objects_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="holds no Stripe object revhub maps"):
         run(tmp_path, {"payouts.json": [{"id": "po_1", "object": "payout"}]})

@@ -181,6 +181,31 @@ def fx_rates(spec: DemoSpec) -> dict[str, np.ndarray]:
     return out
 
 
+def fx_rates_before(spec: DemoSpec, days: int) -> dict[str, np.ndarray]:
+    """Daily rates for the ``days`` days before ``spec.start``, which ``fx_rates`` continues.
+
+    Records made before the history (the price book) need a rate on their day too. The
+    same walk runs backwards from the rate at ``spec.start`` on its own random stream, so
+    the rates inside the history do not change. Index 0 is ``spec.start - days``.
+
+    >>> import datetime as dt
+    >>> s = DemoSpec(accounts=1, months=12, as_of=dt.date(2026, 1, 1))
+    >>> before = fx_rates_before(s, 365)
+    >>> len(before["EUR"]), bool((before["USD"] == 1.0).all())
+    (365, True)
+    >>> bool(before["TRY"][0] > fx_rates(s)["TRY"][0])  # the lira lost value since
+    True
+    """
+    rng = spec.rng("fx_before")
+    first = fx_rates(spec)
+    out: dict[str, np.ndarray] = {}
+    for currency, (_start, drift, vol) in _FX_START.items():
+        steps = rng.normal(drift / 365.0, vol, size=days)
+        out[currency] = (first[currency][0] * np.exp(-np.cumsum(steps)))[::-1]
+    out[BASE_CURRENCY] = np.ones(days)
+    return out
+
+
 def rate_on(
     rates: dict[str, np.ndarray], spec: DemoSpec, currency: np.ndarray, day: np.ndarray
 ) -> np.ndarray:

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+import revhub
 from revhub.config import SourceSettings
 from revhub.demo.generator import GenerationReport
 from revhub.demo.native.export import NativeExport
@@ -152,6 +153,33 @@ def test_subscriptions_name_their_salesforce_opportunity(trip: RoundTrip) -> Non
         assert row["opportunity_id"] == (
             f"salesforce:{opportunity[expected]}" if expected else None
         )
+
+
+def test_ingests_without_a_quarantined_row_in_every_currency(
+    trip: RoundTrip, tmp_path: Path
+) -> None:
+    (tmp_path / "revhub.toml").write_text(
+        f'[sources.stripe]\nkind = "stripe"\npath = "{trip.out / "stripe"}"\n'
+    )
+    rates = tmp_path / "rates"
+    rates.mkdir()
+    pq.write_table(trip.demo["fx_rates"], rates / "fx_rates.parquet")
+    with revhub.init(tmp_path) as ws:
+        ws.load(rates)
+        report = ws.ingest()
+        assert not report.failed
+        quarantined = {key: c.quarantined for key, c in report.tables.items() if c.quarantined}
+        assert quarantined == {}
+        prices = ws.table("prices").to_pyarrow().to_pylist()
+    # the price book predates the history; its prices convert at the rate of their day,
+    # the demo's own rate
+    demo = {r["source_id"]: r for r in trip.stripe("prices")}
+    assert {p["currency"] for p in prices} >= {"EUR", "GBP", "ISK", "TRY"}
+    assert len(prices) == len(demo)
+    for price in prices:
+        expected = demo[price["source_id"]]
+        assert float(price["fx_rate"]) == pytest.approx(float(expected["fx_rate"])), price
+        assert price["unit_amount_base"] == expected["unit_amount_base"], price
 
 
 def _sums(rows: list[dict[str, Any]], column: str) -> dict[str, Decimal]:

@@ -17,9 +17,17 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from revhub.demo.customers.techstack import build_tech_stack
-from revhub.demo.market import ANNUAL_MONTHS_CHARGED, PLANS, PRICE_BOOK_FACTOR, fx_rates, list_price
+from revhub.demo.market import (
+    ANNUAL_MONTHS_CHARGED,
+    PLANS,
+    PRICE_BOOK_FACTOR,
+    fx_rates,
+    fx_rates_before,
+    list_price,
+)
 from revhub.demo.spec import BASE_CURRENCY, DemoSpec
 from revhub.model import get_table
 
@@ -36,6 +44,9 @@ PRODUCTS: tuple[tuple[str, str, str, str, float, float], ...] = (
 PRODUCT_KEYS: tuple[str, ...] = tuple(p[0] for p in PRODUCTS)
 CURRENCIES: tuple[str, ...] = tuple(PRICE_BOOK_FACTOR)
 INTERVALS: dict[str, int] = {"month": 1, "year": 12}  # billing interval -> months
+# The catalogue is set up this many days before the history starts; exchange rates are
+# published from that day on, so every money record has a rate on its day.
+CATALOG_LEAD_DAYS = 400
 
 
 def unit_price(product: str, currency: str, interval: str | None) -> float:
@@ -79,14 +90,18 @@ def price_matrix() -> np.ndarray:
     )
 
 
-def catalog_rates(catalog: dict[str, pa.Table]) -> dict[str, np.ndarray]:
-    """Daily rates per currency from the catalogue's ``fx_rates`` (index 0 = spec.start).
+def catalog_rates(catalog: dict[str, pa.Table], spec: DemoSpec) -> dict[str, np.ndarray]:
+    """Daily rates per currency over the history from the catalogue's ``fx_rates``
+    (index 0 = spec.start; the rates before the history are left out).
 
     >>> spec = DemoSpec(accounts=10, months=12)
-    >>> float(catalog_rates(build_catalog(spec))["USD"][0])
-    1.0
+    >>> rates = catalog_rates(build_catalog(spec), spec)
+    >>> float(rates["USD"][0]), len(rates["EUR"]) == spec.days
+    (1.0, True)
     """
-    fx = catalog["fx_rates"].sort_by([("currency", "ascending"), ("rate_date", "ascending")])
+    fx = catalog["fx_rates"]
+    fx = fx.filter(pc.greater_equal(fx["rate_date"], pa.scalar(spec.start_date, pa.date32())))
+    fx = fx.sort_by([("currency", "ascending"), ("rate_date", "ascending")])
     codes = np.asarray(fx["currency"].to_numpy(zero_copy_only=False))
     rates = fx["rate"].cast(pa.float64()).to_numpy()
     return {code: rates[codes == code] for code in np.unique(codes)}
@@ -106,7 +121,7 @@ def build_catalog(spec: DemoSpec) -> dict[str, pa.Table]:
     }
 
 
-def _created(spec: DemoSpec, n: int, days_before: int = 400) -> np.ndarray:
+def _created(spec: DemoSpec, n: int, days_before: int = CATALOG_LEAD_DAYS) -> np.ndarray:
     return np.full(n, spec.start - np.timedelta64(days_before, "D")).astype("datetime64[us]")
 
 
@@ -141,8 +156,9 @@ def _prices(spec: DemoSpec) -> pa.Table:
     currencies = np.array([r[1] for r in rows])
     intervals_ = np.array([r[2] or "once" for r in rows])
     ids = price_ids(products, intervals_, currencies)
-    rate_at_start = {c: float(np.round(path[0], 8)) for c, path in fx_rates(spec).items()}
-    fx = np.array([rate_at_start[c] for c in currencies])
+    # the rate on the day the price book was set up (its created_at): the first rate
+    rate_then = {c: float(np.round(path[0], 8)) for c, path in _rate_paths(spec).items()}
+    fx = np.array([rate_then[c] for c in currencies])
     amounts = np.round(np.array([r[3] for r in rows]), 2)
     costs = np.round(np.array([r[4] for r in rows]), 2)
     n = len(rows)
@@ -167,10 +183,18 @@ def _prices(spec: DemoSpec) -> pa.Table:
     )
 
 
+def _rate_paths(spec: DemoSpec) -> dict[str, np.ndarray]:
+    """Daily rates from the catalogue's set-up day to the end (index 0 = its created_at)."""
+    before = fx_rates_before(spec, CATALOG_LEAD_DAYS)
+    return {c: np.concatenate([before[c], path]) for c, path in fx_rates(spec).items()}
+
+
 def _fx_rates(spec: DemoSpec) -> pa.Table:
-    paths = fx_rates(spec)
-    days = spec.start + np.arange(spec.days).astype("timedelta64[D]")
-    currency = np.repeat(np.array(list(paths), dtype=object), spec.days)
+    paths = _rate_paths(spec)
+    n = CATALOG_LEAD_DAYS + spec.days
+    first = spec.start - np.timedelta64(CATALOG_LEAD_DAYS, "D")
+    days = first + np.arange(n).astype("timedelta64[D]")
+    currency = np.repeat(np.array(list(paths), dtype=object), n)
     rate_date = np.tile(days, len(paths))
     rate = np.round(np.concatenate(list(paths.values())), 8)
     published = rate_date.astype("datetime64[us]") + np.timedelta64(16, "h")

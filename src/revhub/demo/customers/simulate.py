@@ -69,7 +69,7 @@ def simulate_customers(
     Example: ``simulate_customers(spec, org, build_catalog(spec), gtm, 0)["invoices"]``.
     """
     cohort = build_cohort(spec, org, gtm, chunk)
-    rates = catalog_rates(catalog)
+    rates = catalog_rates(catalog, spec)
     a, months = cohort.size, spec.months
     health = health_paths(spec, chunk, a)
     tickets = draft_tickets(spec, chunk, cohort.segment, health)

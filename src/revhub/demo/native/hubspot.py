@@ -4,9 +4,10 @@
 (native id = its ``source_id``): companies (accounts), contacts (leads and contacts,
 with ``hs_v2_date_entered_<stage>`` from the demo's lifecycle events, original source,
 lead status, and a company association for contacts), campaigns, owners (the demo
-users owning those records), and the HubSpot touchpoints as email events (with the
-marketing emails that tie sends to campaigns), form submissions (with their forms) and
-marketing-event attendance. A contact whose account lives in another system gets a
+users owning those records, the same people as the Salesforce users; the connector
+keeps them as references, not users), and the HubSpot touchpoints as email events
+(with the marketing emails that tie sends to campaigns), form submissions (with their
+forms) and marketing-event attendance. A contact whose account lives in another system gets a
 copy of that company (id from ``copy_ids("hubspot_company", ...)``). Leads get no
 company association — that is what keeps them leads when read back. Channels HubSpot
 has no original source for (content, events, webinar) are written as "Other campaigns"

@@ -12,12 +12,15 @@ HubSpot                                canonical table
 companies                              accounts (+ lifecycle_events of accounts)
 contacts with a company association    contacts (+ lifecycle_events)
 contacts without one                   leads (+ lifecycle_events)
-owners                                 users
+owners                                 none: owner ids stay references
 deals (stages via pipelines)           opportunities
 campaigns                              campaigns
 email events, engagements, form        touchpoints
 submissions, event attendance
 =====================================  ============================================
+
+Owners are read but not loaded as ``users``: HubSpot holds no role, team or hire date
+for them (see ``objects``); the ``owner_id`` of every record keeps the owner's key.
 
 Keys are ``<source name>:<HubSpot id>``. Archived records (``archived: true``,
 ``_fivetran_deleted``, ``is_deleted``) are handed over flagged ``_deleted``.
@@ -62,7 +65,7 @@ from revhub.sources.hubspot.objects import (
     account_batch,
     campaign_batch,
     campaign_channels,
-    user_batch,
+    owner_note,
 )
 from revhub.sources.hubspot.people import index_people, person_batches
 from revhub.sources.hubspot.portal import Portal, read_portal
@@ -83,7 +86,8 @@ class HubSpotSource(Source):
                 f"{self.path}: no HubSpot files found (companies.json, contacts.csv exports, "
                 "contact_data.csv, ...); point the source's `path` at the exported portal."
             )
-        notes = tuple(portal.notes)
+        owners = owner_note(portal.get(OWNERS))
+        notes = (*portal.notes, *([owners] if owners else []))
         for batch in self._batches(portal):
             yield dataclasses.replace(batch, notes=(*notes, *batch.notes))
             notes = ()
@@ -98,8 +102,6 @@ class HubSpotSource(Source):
         if has(CONTACTS.name):
             yield from person_batches(name, portal.get(CONTACTS), people, channels)
             yield lifecycle_batch(name, portal.get(CONTACTS), "contact", people)
-        if has(OWNERS.name):
-            yield user_batch(name, portal.get(OWNERS))
         if has(CAMPAIGNS.name):
             yield campaign_batch(name, portal.get(CAMPAIGNS), portal.currency)
         if has(DEALS.name):

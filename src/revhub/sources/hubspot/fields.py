@@ -177,7 +177,6 @@ OWNERS = HubSpotObject(
         Field("email", ("email",), (), ("email",)),
         Field("firstname", ("firstName",), (), ("first_name",)),
         Field("lastname", ("lastName",), (), ("last_name",)),
-        Field("team_ids", ("teams",), ()),
     ),
     synced_table="owner",
 )

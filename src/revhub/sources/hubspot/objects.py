@@ -1,11 +1,18 @@
-"""HubSpot companies, owners and campaigns into ``accounts``, ``users`` and ``campaigns``.
+"""HubSpot companies and campaigns into ``accounts`` and ``campaigns``; what owners are.
 
 Companies keep HubSpot's free-text country as written. ``became_customer_date`` is the
-day the company entered the customer stage (newer date property first). Owners carry
-no role, hire date or quota currency, which ``users`` requires: their rows are
-handed over anyway and ingestion quarantines them with that reason, unless the portal
-holds those values. HubSpot campaigns have no type or channel: revhub reads them from
-the custom campaign properties ``campaign_type`` and ``channel``.
+day the company entered the customer stage (newer date property first). HubSpot
+campaigns have no type or channel: revhub reads them from the custom campaign
+properties ``campaign_type`` and ``channel``.
+
+Owners do not become ``users``. A HubSpot owner is a login with a name and an email;
+``users`` requires a team, a go-to-market role and a hire date (and a currency for the
+quota), which HubSpot does not hold, and inventing them would put made-up roles and
+teams into quota and attainment numbers. So the owner ids stay what they are in
+HubSpot: references (``owner_id`` of accounts, contacts, leads, deals and campaigns,
+``user_id`` of touchpoints, as ``<source>:<owner id>``), and the people themselves come
+from the system that knows them as staff (the CRM's users, an HR export). ``owner_note``
+says so in the run summary.
 
 >>> from revhub.sources.hubspot.fields import CAMPAIGNS
 >>> from revhub.sources.hubspot.records import assemble, combine
@@ -24,7 +31,7 @@ from revhub.model.vocabulary import CAMPAIGN_TYPES
 from revhub.sources.base import DELETED, ORIGIN, Batch, source_key
 from revhub.sources.hubspot import vocabulary as vocab
 from revhub.sources.hubspot.lifecycle import stage_dates
-from revhub.sources.hubspot.records import Loaded, first_id
+from revhub.sources.hubspot.records import Loaded
 from revhub.sources.hubspot.times import iso
 
 _CAMPAIGN_TYPES = {vocab.fold(t): t for t in CAMPAIGN_TYPES}
@@ -78,31 +85,23 @@ def account_batch(source: str, companies: Loaded) -> Batch:
     return _batch("accounts", companies, rows)
 
 
-def user_batch(source: str, owners: Loaded) -> Batch:
-    """Owners as users (see the module docstring for what they lack)."""
-    full = pc.utf8_trim_whitespace(
-        pc.binary_join_element_wise(
-            pc.fill_null(owners.column("firstname"), ""),
-            pc.fill_null(owners.column("lastname"), ""),
-            " ",
-        )
+def owner_note(owners: Loaded) -> str | None:
+    """The run-summary note on the owners read (not loaded as users; see above).
+
+    >>> from revhub.sources.hubspot.fields import OWNERS
+    >>> from revhub.sources.hubspot.records import assemble, combine
+    >>> part = assemble(OWNERS, "owners.json", {"id": ["7"]}, ["owners.json:results[0]"])
+    >>> note = owner_note(combine(OWNERS, ["owners.json"], [part], True))
+    >>> note.startswith("owners.json: 1 owner(s) kept as references, not loaded as users")
+    True
+    """
+    if owners.rows.num_rows == 0:
+        return None
+    return (
+        f"{owners.origin}: {owners.rows.num_rows} owner(s) kept as references, not loaded as "
+        "users (HubSpot has no role, team or hire date for them; load users from the CRM or "
+        "HR system)"
     )
-    name = pc.if_else(pc.equal(full, ""), owners.column("email"), full)
-    rows = {
-        "user_id": source_key(source, owners.column("id")),
-        "name": name,
-        "email": owners.column("email"),
-        "team_id": source_key(source, first_id(owners.column("team_ids"))),
-        "is_active": pc.invert(owners.deleted),
-        **_lineage(owners),
-    }
-    # an archived owner is a deactivated user (is_active false), not a deleted one
-    rows[DELETED] = pa.array([False] * owners.rows.num_rows, pa.bool_())
-    note = (
-        f"{owners.origin}: HubSpot owners have no role, hire date or quota currency, which "
-        "users require; rows without them are quarantined (load users from another source)"
-    )
-    return _batch("users", owners, rows, note)
 
 
 def campaign_channels(campaigns: Loaded) -> dict[str, str]:

@@ -61,24 +61,11 @@ OBJECTS = (
 _EXPORT_IDS = {"record id", "contact id", "company id", "deal id"}
 _HISTORY_KEYS = {"contact_property_history": "contact_id", "company_property_history": "company_id"}
 _HISTORY_OF = {"contact_property_history": CONTACTS, "company_property_history": COMPANIES}
-_LINKS = {  # link table -> (object, field, key column, value column, primary-first column)
-    "deal_company": (DEALS, "company_ids", "deal_id", "company_id", ""),
-    "deal_contact": (DEALS, "contact_ids", "deal_id", "contact_id", ""),
-    "engagement_contact": (
-        activities.ENGAGEMENTS,
-        "contact_ids",
-        "engagement_id",
-        "contact_id",
-        "",
-    ),
-    "engagement_company": (
-        activities.ENGAGEMENTS,
-        "company_ids",
-        "engagement_id",
-        "company_id",
-        "",
-    ),
-    "owner_team": (OWNERS, "team_ids", "owner_id", "team_id", "is_team_primary"),
+_LINKS = {  # link table -> (object, field, key column, value column)
+    "deal_company": (DEALS, "company_ids", "deal_id", "company_id"),
+    "deal_contact": (DEALS, "contact_ids", "deal_id", "contact_id"),
+    "engagement_contact": (activities.ENGAGEMENTS, "contact_ids", "engagement_id", "contact_id"),
+    "engagement_company": (activities.ENGAGEMENTS, "company_ids", "engagement_id", "company_id"),
 }
 _DETAILS = {f"engagement_{t}" for t in synced.ENGAGEMENT_TYPES}
 
@@ -189,11 +176,9 @@ def _read_synced(
     tables: dict[str, Path], parts: dict[str, list[tuple[Path, Part, bool]]], encoding: str
 ) -> None:
     linked: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
-    for table, (obj, name, key, value, first) in _LINKS.items():
+    for table, (obj, name, key, value) in _LINKS.items():
         if table in tables:
-            linked[obj.name][name] = synced.links(
-                tables[table], key, value, encoding=encoding, first=first
-            )
+            linked[obj.name][name] = synced.links(tables[table], key, value, encoding=encoding)
     detail_paths = [tables[t] for t in sorted(_DETAILS) if t in tables]
     found, detail_rejected = synced.details(detail_paths, encoding=encoding)
     linked[activities.ENGAGEMENTS.name].update(found)

@@ -5,8 +5,8 @@ One CSV per table, named ``<table>.csv`` or ``<table>_data.csv``: ``company``,
 ``is_deleted``), ``owner``, ``deal_pipeline_stage``, ``email_event``, ``engagement``
 (id and type) with one detail table per type (``engagement_call``, ...: timestamp and
 owner), ``contact_form_submission``, ``form``. Associations live in link tables
-(``deal_company``, ``deal_contact``, ``engagement_contact``, ``engagement_company``,
-``owner_team``) and lifecycle-stage history in ``contact_property_history`` and
+(``deal_company``, ``deal_contact``, ``engagement_contact``, ``engagement_company``)
+and lifecycle-stage history in ``contact_property_history`` and
 ``company_property_history`` (rows with ``name = 'lifecyclestage'``). Column names are
 matched in lower case (Snowflake writes them upper case).
 
@@ -85,21 +85,13 @@ def read_synced(
     return part
 
 
-def links(
-    path: Path, key: str, value: str, *, encoding: str = "utf-8", first: str = ""
-) -> dict[str, str]:
-    """``key`` -> ``;``-joined ``value``s of a link table; rows where column ``first`` is
-    true come first (``is_team_primary``)."""
+def links(path: Path, key: str, value: str, *, encoding: str = "utf-8") -> dict[str, str]:
+    """``key`` -> ``;``-joined ``value``s of a link table, in the table's order."""
     rows = _columns(path, read_csv(path, encoding=encoding).rows, (key, value))
     keys = rows.column(key).to_pylist()
     values = rows.column(value).to_pylist()
-    ranks = (
-        [str(v).lower() != "true" for v in rows.column(first).to_pylist()]
-        if first in rows.column_names
-        else [False] * len(keys)
-    )
     joined: dict[str, list[str]] = {}
-    for _, k, v in sorted(zip(ranks, keys, values, strict=True), key=lambda r: r[0]):
+    for k, v in zip(keys, values, strict=True):
         if k is not None and v is not None:
             joined.setdefault(k, []).append(v)
     return {k: ";".join(dict.fromkeys(v)) for k, v in joined.items()}

@@ -100,6 +100,10 @@ class Export:
         return merged
 
     def _frame(self, raw: RawObject) -> Frame:
+        fields = [name for name in raw.rows.column_names if not name.startswith("_")]
+        if not fields and raw.rows.num_rows == 0:
+            # an empty list ({"data": []}: no refunds yet) has no fields at all
+            raw.rows = raw.rows.append_column("id", pa.array([], pa.string()))
         if "id" not in raw.rows.column_names:
             raise DataError(
                 f"{', '.join(raw.files)}: no `id` field in the {raw.name} records; revhub "

@@ -206,7 +206,7 @@ class Frame:
     def notes(self) -> list[str]:
         """Fields looked for in vain, and fields present that nothing read."""
         notes = list(self.left_out)
-        if self.missing:
+        if self.missing and self.num_rows:  # an empty list has no fields to miss
             names = ", ".join(f"`{n}`" for n in sorted(self.missing))
             notes.append(
                 f"{self.origin}: no field {names} in the {self.object} records; left empty"
