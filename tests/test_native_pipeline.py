@@ -73,6 +73,20 @@ def test_ingest_then_resolve_then_quality(native: Path) -> None:
         assert read > 0, source
         assert inserted + quarantined <= read, source
 
+    # references one system makes to another's records land: HubSpot owners (by email)
+    # are the CRM's users, GA4 visitors are the CRM's leads or contacts
+    with duckdb.connect(str(native / "ws" / "revhub.duckdb"), read_only=True) as con:
+        (dangling_owners,) = con.execute(
+            "SELECT count(*) FROM accounts WHERE source = 'hubspot' AND owner_id IS NOT NULL "
+            "AND owner_id NOT IN (SELECT user_id FROM users)"
+        ).fetchone() or (None,)
+        (dangling_people,) = con.execute(
+            "SELECT count(*) FROM touchpoints WHERE source = 'ga4' AND "
+            "(contact_id NOT IN (SELECT contact_id FROM contacts) "
+            "OR lead_id NOT IN (SELECT lead_id FROM leads))"
+        ).fetchone() or (None,)
+    assert (dangling_owners, dangling_people) == (0, 0)
+
     resolve = run_cli("resolve", "--evaluate", "--truth", "exports/truth/identity.parquet",
                       "-w", "ws", cwd=native)  # fmt: skip
     assert resolve.returncode == 0, resolve.stderr

@@ -478,7 +478,7 @@ def test_engagements_forms_and_event_attendance(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-def test_owners_stay_references_not_users(tmp_path: Path) -> None:
+def test_owners_are_references_by_email_not_users(tmp_path: Path) -> None:
     owners = {"results": [
         {"id": "501", "email": "ann@revhub.io", "firstName": "Ann", "lastName": "Lee", "userId": 9,
          "createdAt": T0, "updatedAt": T0, "archived": False, "teams": [{"id": "3", "name": "EMEA", "primary": True}]},
@@ -487,14 +487,14 @@ def test_owners_stay_references_not_users(tmp_path: Path) -> None:
     companies = {"results": [crm("1", name="Acme", hubspot_owner_id="501")]}
     batches = run(tmp_path, {"owners.json": owners, "companies.json": companies})
     # HubSpot has no role, team or hire date for an owner: no users rows to quarantine,
-    # and the records keep the owner's key as a reference
+    # and the records name their owner by email, for ingestion to key to a user
     assert rows(batches, "users", "user_id") == []
     assert rows(batches, "accounts", "account_id", "owner_id") == [
-        {"account_id": "hs:1", "owner_id": "hs:501"}
+        {"account_id": "hs:1", "owner_id": "email:ann@revhub.io"}
     ]
     assert [n for n in notes(batches) if n.startswith("owners.json")] == [
-        "owners.json: 2 owner(s) kept as references, not loaded as users (HubSpot has no "
-        "role, team or hire date for them; load users from the CRM or HR system)"
+        "owners.json: 2 owner(s) are references to users by email, not users (HubSpot has "
+        "no role, team or hire date)"
     ]
 
 

@@ -6,7 +6,8 @@ For each canonical table (parents before children), inside the run's transaction
    is missing though required, or is not an allowed value gets a reason;
 2. fill what ingestion owns: ``source``, ``fx_rate`` (1 for the base currency, else the
    latest rate on or before the row's creation date from ``fx_rates``) and ``*_base``;
-3. check required references against the (already merged) parent tables, and refuse
+3. place references given by email or as "a person" (``references``), check required
+   references against the (already merged) parent tables, and refuse
    a key another source already holds;
 4. keep the latest version of each record (by ``updated_at``, then arrival);
 5. compare with what the source loaded before (a hash of all columns): insert new
@@ -25,6 +26,7 @@ import duckdb
 
 from revhub import engine
 from revhub.ingest.reading import literal, problems, quote, typed_column
+from revhub.ingest.references import place_references
 from revhub.ingest.stage import Stage, stage_name
 from revhub.model.schema import Table
 
@@ -100,6 +102,7 @@ def merge_table(
     if not staged:
         return counts, quarantined
     _type_rows(con, stage, table, staged, base_currency)
+    place_references(con, _WORK, table)
     _check_references(con, table)
     _mark_superseded(con, table)
     for source, refused in _set_aside_problem_rows(con, stage, table).items():

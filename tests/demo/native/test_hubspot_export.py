@@ -144,9 +144,11 @@ def test_ingestion_takes_the_portal_in(
     quarantined = {table: c.quarantined for (_, table), c in report.tables.items() if c.quarantined}
     assert quarantined == {}
     # owners are the demo's Salesforce users: HubSpot has no role, team or hire date for
-    # them, so they stay references instead of becoming users
+    # them, so they are references by email instead of users (keyed once users are loaded)
     assert ("hubspot", "users") not in report.tables
-    owners = {f"hubspot:{owner}" for owner in _ids(out / "hubspot" / "owners.json")}
+    owners = {
+        f"email:{owner['email'].lower()}" for owner in _records(out / "hubspot" / "owners.json")
+    }
     with revhub.open(tmp_path) as ws:
         assert ws.table("users").count().execute() == 0
         referenced = set(ws.table("accounts").owner_id.execute().dropna())
@@ -154,7 +156,12 @@ def test_ingestion_takes_the_portal_in(
 
 
 def _ids(path: Path) -> list[str]:
-    return [record["id"] for record in json.loads(path.read_text())["results"]]
+    return [record["id"] for record in _records(path)]
+
+
+def _records(path: Path) -> list[dict[str, str]]:
+    records: list[dict[str, str]] = json.loads(path.read_text())["results"]
+    return records
 
 
 def _moment(text: str) -> dt.datetime:

@@ -12,7 +12,7 @@ HubSpot                                canonical table
 companies                              accounts (+ lifecycle_events of accounts)
 contacts with a company association    contacts (+ lifecycle_events)
 contacts without one                   leads (+ lifecycle_events)
-owners                                 none: owner ids stay references
+owners                                 none: owner references by email
 deals (stages via pipelines)           opportunities
 campaigns                              campaigns
 email events, engagements, form        touchpoints
@@ -20,7 +20,8 @@ submissions, event attendance
 =====================================  ============================================
 
 Owners are read but not loaded as ``users``: HubSpot holds no role, team or hire date
-for them (see ``objects``); the ``owner_id`` of every record keeps the owner's key.
+for them; owner references name the owner by email so that ingestion can key them to
+the company's users (see ``owners``).
 
 Keys are ``<source name>:<HubSpot id>``. Archived records (``archived: true``,
 ``_fivetran_deleted``, ``is_deleted``) are handed over flagged ``_deleted``.
@@ -65,8 +66,8 @@ from revhub.sources.hubspot.objects import (
     account_batch,
     campaign_batch,
     campaign_channels,
-    owner_note,
 )
+from revhub.sources.hubspot.owners import owner_emails, owner_note, with_owner_emails
 from revhub.sources.hubspot.people import index_people, person_batches
 from revhub.sources.hubspot.portal import Portal, read_portal
 
@@ -86,9 +87,11 @@ class HubSpotSource(Source):
                 f"{self.path}: no HubSpot files found (companies.json, contacts.csv exports, "
                 "contact_data.csv, ...); point the source's `path` at the exported portal."
             )
-        owners = owner_note(portal.get(OWNERS))
+        emails = owner_emails(portal.get(OWNERS), self.name)
+        owners = owner_note(portal.get(OWNERS), emails)
         notes = (*portal.notes, *([owners] if owners else []))
         for batch in self._batches(portal):
+            batch = with_owner_emails(batch, emails)
             yield dataclasses.replace(batch, notes=(*notes, *batch.notes))
             notes = ()
 

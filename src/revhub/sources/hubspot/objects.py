@@ -1,18 +1,11 @@
-"""HubSpot companies and campaigns into ``accounts`` and ``campaigns``; what owners are.
+"""HubSpot companies and campaigns into ``accounts`` and ``campaigns``.
 
 Companies keep HubSpot's free-text country as written. ``became_customer_date`` is the
 day the company entered the customer stage (newer date property first). HubSpot
 campaigns have no type or channel: revhub reads them from the custom campaign
 properties ``campaign_type`` and ``channel``.
 
-Owners do not become ``users``. A HubSpot owner is a login with a name and an email;
-``users`` requires a team, a go-to-market role and a hire date (and a currency for the
-quota), which HubSpot does not hold, and inventing them would put made-up roles and
-teams into quota and attainment numbers. So the owner ids stay what they are in
-HubSpot: references (``owner_id`` of accounts, contacts, leads, deals and campaigns,
-``user_id`` of touchpoints, as ``<source>:<owner id>``), and the people themselves come
-from the system that knows them as staff (the CRM's users, an HR export). ``owner_note``
-says so in the run summary.
+Owners are in ``owners``.
 
 >>> from revhub.sources.hubspot.fields import CAMPAIGNS
 >>> from revhub.sources.hubspot.records import assemble, combine
@@ -83,25 +76,6 @@ def account_batch(source: str, companies: Loaded) -> Batch:
         **_lineage(companies),
     }
     return _batch("accounts", companies, rows)
-
-
-def owner_note(owners: Loaded) -> str | None:
-    """The run-summary note on the owners read (not loaded as users; see above).
-
-    >>> from revhub.sources.hubspot.fields import OWNERS
-    >>> from revhub.sources.hubspot.records import assemble, combine
-    >>> part = assemble(OWNERS, "owners.json", {"id": ["7"]}, ["owners.json:results[0]"])
-    >>> note = owner_note(combine(OWNERS, ["owners.json"], [part], True))
-    >>> note.startswith("owners.json: 1 owner(s) kept as references, not loaded as users")
-    True
-    """
-    if owners.rows.num_rows == 0:
-        return None
-    return (
-        f"{owners.origin}: {owners.rows.num_rows} owner(s) kept as references, not loaded as "
-        "users (HubSpot has no role, team or hire date for them; load users from the CRM or "
-        "HR system)"
-    )
 
 
 def campaign_channels(campaigns: Loaded) -> dict[str, str]:
