@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).parent / "results"
+DEFAULT_SIZES = [10_000, 100_000, 1_000_000]  # accounts
 AS_OF = dt.date(2026, 11, 1)
 
 

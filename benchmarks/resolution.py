@@ -36,6 +36,7 @@ import psutil
 
 from benchmarks.generator import AS_OF, RESULTS, _machine
 
+DEFAULT_SIZES = [100_000, 1_000_000]  # source records
 RECORDS_PER_ACCOUNT = 3.65  # accounts + contacts + leads per generated account
 PEER_MAX_RECORDS = 100_000
 _TABLES = ("accounts", "contacts", "leads", "truth/duplicate_records")
@@ -291,7 +292,9 @@ def run(sizes: list[int], repeat: int) -> dict[str, Any]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks.resolution")
-    parser.add_argument("--sizes", default="100000,1000000", help="Source records per run.")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="Source records per run."
+    )
     parser.add_argument("--repeat", type=int, default=3, help="Runs per size (median kept).")
     arguments = parser.parse_args()
     run([int(s) for s in arguments.sizes.split(",")], arguments.repeat)
