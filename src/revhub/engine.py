@@ -36,7 +36,11 @@ def connect(settings: EngineSettings, *, database: Path | str) -> Any:
     if settings.memory_limit:
         config["memory_limit"] = settings.memory_limit
     try:
-        return ibis.duckdb.connect(str(database), **config)
+        backend = ibis.duckdb.connect(str(database), **config)
+        # DuckDB's progress bar writes to stdout: it would garble the CLI's own output and
+        # can block a process whose output goes to a full pipe
+        backend.con.execute("SET enable_progress_bar = false")
+        return backend
     except (duckdb.Error, OSError) as error:
         raise WorkspaceError(
             f"cannot open the DuckDB database {database}: {error}. "

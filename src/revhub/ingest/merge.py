@@ -107,6 +107,7 @@ def merge_table(
     _mark_superseded(con, table)
     for source, refused in _set_aside_problem_rows(con, stage, table).items():
         counts[source].quarantined += refused
+    con.execute(f"DROP TABLE {stage_name(table)}")  # typed and set aside: free it now
     for source in staged:
         _merge_source(con, table, source, stage.snapshot.get((source, table.name), True), counts)
     return counts, quarantined
@@ -242,53 +243,70 @@ def _merge_source(
 ) -> None:
     target = engine.qualified(table)
     keys = [quote(k) for k in table.primary_key]
-    on = " AND ".join(f"c.{k} = m.{k}" for k in keys)
-    columns = [quote(c.name) for c in table.columns]
-    staged_values = ", ".join(f"c.{c}" for c in columns)
-    stored_values = ", ".join(f"m.{c}" for c in columns)
-    same = f"hash({staged_values}) = hash({stored_values})"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _diff AS SELECT {staged_values}, "
-        "CASE WHEN c._deleted THEN 'deleted' "
-        f"WHEN m.{keys[0]} IS NULL THEN 'inserted' WHEN {same} THEN 'unchanged' "
-        f"ELSE 'updated' END AS _outcome, m.{keys[0]} IS NOT NULL AS _existed "
-        f"FROM {_WORK} c LEFT JOIN (SELECT * FROM {target} WHERE source = {literal(source)}) m "
-        f"ON {on} WHERE c._source = {literal(source)} AND c._problem = '' "
-        "AND c._seq NOT IN (SELECT _seq FROM _superseded)"
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    staged_values = ", ".join(f"c.{quote(c.name)}" for c in table.columns)
+    src = literal(source)
+    live = (  # the rows of this source that are merged: no problem, latest version
+        f"c._source = {src} AND c._problem = '' AND c._seq NOT IN (SELECT _seq FROM _superseded)"
     )
-    tally = dict(con.execute("SELECT _outcome, count(*) FROM _diff GROUP BY _outcome").fetchall())
+    result = counts[source]
     superseded = con.execute(
-        f"SELECT count(*) FROM {_WORK} WHERE _source = {literal(source)} "
+        f"SELECT count(*) FROM {_WORK} WHERE _source = {src} "
         "AND _seq IN (SELECT _seq FROM _superseded)"
     ).fetchone()
-    result = counts[source]
+    result.superseded += int(superseded[0]) if superseded else 0
+    before = _count(con, target, source)
+    if before == 0:  # nothing stored yet: every live record is new, no diff to make
+        flagged = dict(
+            con.execute(
+                f"SELECT c._deleted, count(*) FROM {_WORK} c WHERE {live} GROUP BY 1"
+            ).fetchall()
+        )
+        result.inserted += flagged.get(False, 0)
+        result.deleted += flagged.get(True, 0)
+        con.execute(
+            f"INSERT INTO {target} ({columns}) SELECT {staged_values} FROM {_WORK} c "
+            f"WHERE {live} AND NOT c._deleted"
+        )
+        return
+    # the diff holds keys and outcomes only; rows are taken from the typed table by _seq
+    on = " AND ".join(f"c.{k} = m.{k}" for k in keys)
+    stored_keys = ", ".join(keys)
+    stored = f"SELECT {stored_keys}, hash({columns}) AS _hash FROM {target} WHERE source = {src}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _diff AS SELECT c._seq, "
+        f"{', '.join(f'c.{k}' for k in keys)}, "
+        "CASE WHEN c._deleted THEN 'deleted' "
+        f"WHEN m.{keys[0]} IS NULL THEN 'inserted' "
+        f"WHEN hash({staged_values}) = m._hash THEN 'unchanged' "
+        f"ELSE 'updated' END AS _outcome, m.{keys[0]} IS NOT NULL AS _existed "
+        f"FROM {_WORK} c LEFT JOIN ({stored}) m ON {on} WHERE {live}"
+    )
+    tally = dict(con.execute("SELECT _outcome, count(*) FROM _diff GROUP BY _outcome").fetchall())
     result.inserted += tally.get("inserted", 0)
     result.updated += tally.get("updated", 0)
     result.unchanged += tally.get("unchanged", 0)
     result.deleted += tally.get("deleted", 0)
-    result.superseded += int(superseded[0]) if superseded else 0
     key_match = " AND ".join(f"{target}.{k} = d.{k}" for k in keys)
-    key_list = ", ".join(f"c.{k}" for k in keys)
-    before = _count(con, target, source)
     con.execute(
-        f"DELETE FROM {target} USING (SELECT {key_list} FROM _diff c "
+        f"DELETE FROM {target} USING (SELECT {stored_keys} FROM _diff "
         "WHERE _outcome = 'updated' OR (_outcome = 'deleted' AND _existed)) d "
-        f"WHERE {key_match} AND {target}.source = {literal(source)}"
+        f"WHERE {key_match} AND {target}.source = {src}"
     )
     if snapshot:
-        seen = ", ".join(keys)
         con.execute(
-            f"DELETE FROM {target} USING (SELECT {seen} FROM {target} "
-            f"WHERE source = {literal(source)} EXCEPT SELECT {seen} FROM {_WORK} "
-            f"WHERE _source = {literal(source)}) d "
-            f"WHERE {key_match} AND {target}.source = {literal(source)}"
+            f"DELETE FROM {target} USING (SELECT {stored_keys} FROM {target} "
+            f"WHERE source = {src} EXCEPT SELECT {stored_keys} FROM {_WORK} "
+            f"WHERE _source = {src}) d "
+            f"WHERE {key_match} AND {target}.source = {src}"
         )
     after_delete = _count(con, target, source)
     result.removed += before - after_delete - tally.get("updated", 0)
     con.execute(
-        f"INSERT INTO {target} ({', '.join(columns)}) SELECT {staged_values} "
-        "FROM _diff c WHERE _outcome IN ('inserted', 'updated')"
+        f"INSERT INTO {target} ({columns}) SELECT {staged_values} FROM {_WORK} c "
+        "WHERE c._seq IN (SELECT _seq FROM _diff WHERE _outcome IN ('inserted', 'updated'))"
     )
+    con.execute("DROP TABLE _diff")
 
 
 def _count(con: duckdb.DuckDBPyConnection, target: str, source: str) -> int:

@@ -20,11 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from revhub.errors import DataError
-from revhub.ingest.reading import quote
+from revhub.ingest.reading import literal, quote
 from revhub.model import get_table
 from revhub.model.schema import Table
 from revhub.sources.base import DELETED, ORIGIN, Batch, Rejected
@@ -81,16 +82,15 @@ class Stage:
                 f"{batch.origin}: ignored columns not in `{table.name}`: {', '.join(unknown)}"
             )
         self._ensure(table)
-        seq = pa.array(range(self._seq, self._seq + text.num_rows), pa.int64())
+        seq = pa.array(np.arange(self._seq, self._seq + text.num_rows, dtype=np.int64))
         self._seq += text.num_rows
-        staged = text.append_column("_seq", seq).append_column(
-            "_source", pa.array([source] * text.num_rows, pa.string())
-        )
+        staged = text.append_column("_seq", seq)
         columns = ", ".join(quote(n) for n in staged.column_names)
         self.con.register("_incoming", staged)
         try:
             self.con.execute(
-                f"INSERT INTO {stage_name(table)} ({columns}) SELECT {columns} FROM _incoming"
+                f"INSERT INTO {stage_name(table)} ({columns}, _source) "
+                f"SELECT {columns}, {literal(source)} FROM _incoming"
             )
         finally:
             self.con.unregister("_incoming")
