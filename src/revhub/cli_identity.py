@@ -99,9 +99,7 @@ def override_merge(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Force two records to be the same entity in every later resolve run."""
-    with open_workspace(workspace) as ws:
-        made = ws.add_override(entity, "merge", left, right, note)
-    console.print(f"Override {made.override_id}: {left} and {right} are one {entity}.")
+    _override(workspace, entity, "merge", left, right, note)
 
 
 @override_app.command("split")
@@ -113,9 +111,14 @@ def override_split(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Force two records apart in every later resolve run."""
+    _override(workspace, entity, "split", left, right, note)
+
+
+def _override(workspace: Path, entity: str, kind: str, left: str, right: str, note: str) -> None:
     with open_workspace(workspace) as ws:
-        made = ws.add_override(entity, "split", left, right, note)
-    console.print(f"Override {made.override_id}: {left} and {right} are never one {entity}.")
+        made = ws.add_override(entity, kind, left, right, note)
+    verdict = "are one" if kind == "merge" else "are never one"
+    console.print(f"Override {made.override_id}: {left} and {right} {verdict} {entity}.")
 
 
 @override_app.command("list")

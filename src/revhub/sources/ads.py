@@ -93,15 +93,7 @@ class AdSpendSource(Source):
             yield Batch("touchpoints", _click_rows(self.name, clicks), origin)
 
     def _files(self) -> list[Path]:
-        if self.path.is_file():
-            return [self.path]
-        found = sorted({p for pattern in _PATTERNS for p in self.path.glob(pattern)})
-        if not found:
-            raise DataError(
-                f"{self.path}: no ad reports (*.csv) found; point the source's `path` at the "
-                "Google Ads, LinkedIn Ads or Meta Ads exports."
-            )
-        return found
+        return self.find_files(_PATTERNS, "ad reports (*.csv)")
 
     def _report(self, path: Path) -> Report | None:
         try:

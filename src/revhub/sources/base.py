@@ -22,7 +22,7 @@ up; identity resolution later says which records are the same entity.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from revhub.config import SourceSettings
+from revhub.errors import DataError
 
 ORIGIN = "_origin"  # where a row came from: "Account.csv:17", "invoices.json:data[3]"
 DELETED = "_deleted"  # optional boolean column: the source says this record is deleted
@@ -83,6 +84,21 @@ class Source(ABC):
         """The source's directory or file, resolved against the workspace."""
         path = Path(self.settings.path)
         return path if path.is_absolute() else self.workspace / path
+
+    def find_files(self, patterns: Sequence[str], what: str, *, deep: bool = False) -> list[Path]:
+        """The source's files: ``path`` itself when it is a file, else the files under it
+        matching ``patterns`` (at any depth with ``deep``); DataError naming ``what`` (e.g.
+        "ad reports (*.csv)") when there are none."""
+        if self.path.is_file():
+            return [self.path]
+        glob = self.path.rglob if deep else self.path.glob
+        found = sorted({p for pattern in patterns for p in glob(pattern)})
+        if not found:
+            raise DataError(
+                f"{self.path}: no {what} found; point the source's `path` at the folder "
+                "holding them (or at one file)."
+            )
+        return found
 
     @abstractmethod
     def batches(self) -> Iterator[Batch]:

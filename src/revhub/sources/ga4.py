@@ -45,7 +45,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from revhub.errors import DataError
 from revhub.sources.base import ORIGIN, Batch, Source, source_key
 from revhub.sources.ga4_channels import channels, traffic
 from revhub.sources.ga4_events import FLAT, read_events
@@ -74,15 +73,11 @@ class GA4Source(Source):
         yield Batch("touchpoints", _visit_rows(self.name, events), origin, rejected=tuple(rejected))
 
     def _files(self) -> list[Path]:
-        if self.path.is_file():
-            return [self.path]
-        found = sorted({p for pattern in _PATTERNS for p in self.path.rglob(pattern)})
-        if not found:
-            raise DataError(
-                f"{self.path}: no GA4 export files (events_*.jsonl, events_*.parquet) found; "
-                "point the source's `path` at the BigQuery export."
-            )
-        return found
+        return self.find_files(
+            _PATTERNS,
+            "GA4 export files (events_*.jsonl, events_*.parquet of the BigQuery export)",
+            deep=True,
+        )
 
 
 def _visit_rows(name: str, events: pa.Table) -> pa.Table:

@@ -86,15 +86,7 @@ class ProductUsageSource(Source):
             yield from mapped_batches(self.name, mapping, where, path, self.settings.encoding)
 
     def _files(self) -> list[Path]:
-        if self.path.is_file():
-            return [self.path]
-        found = sorted({p for pattern in _PATTERNS for p in self.path.glob(pattern)})
-        if not found:
-            raise DataError(
-                f"{self.path}: no usage files (*.csv, *.parquet) found; point the source's "
-                "`path` at the usage export."
-            )
-        return found
+        return self.find_files(_PATTERNS, "usage files (*.csv, *.parquet)")
 
     def _names(self, path: Path) -> list[str]:
         if file_format(path) == "parquet":

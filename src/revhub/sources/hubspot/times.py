@@ -15,12 +15,12 @@ or compare times (lifecycle stage order); what it cannot read becomes null.
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from revhub.sources.moments import parse_utc
+
 _EPOCH_MS = r"^-?[0-9]{11,14}$"  # 1973..5138 in milliseconds; shorter digit runs are not times
-_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2}| UTC)$"
 
 
 def iso(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -46,21 +46,7 @@ def moments(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     >>> moments(pa.array(["2024-01-02T03:04:05+02:00", "1704164645123", "soon"])).to_pylist()
     [datetime.datetime(2024, 1, 2, 1, 4, 5), datetime.datetime(2024, 1, 2, 3, 4, 5, 123000), None]
     """
-    text = iso(values)
-    if len(text) == 0:
-        return pa.array([], pa.timestamp("us"))
-    con = duckdb.connect()
-    try:
-        con.register("_moments", pa.table({"v": text}))
-        result = con.execute(
-            f"SELECT CASE WHEN regexp_matches(v, '{_OFFSET}') "
-            "THEN timezone('UTC', TRY_CAST(v AS TIMESTAMPTZ)) "
-            "ELSE TRY_CAST(v AS TIMESTAMP) END AS t FROM _moments"
-        ).fetch_arrow_table()
-    finally:
-        con.close()
-    column = result.column("t").combine_chunks()
-    return column.cast(pa.timestamp("us"))
+    return parse_utc(iso(values))
 
 
 def _text(values: pa.Array | pa.ChunkedArray) -> pa.Array:

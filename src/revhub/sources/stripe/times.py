@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from revhub.sources.moments import parse_utc
+
 _UNIX = r"^-?[0-9]{1,12}$"  # seconds: Stripe never writes milliseconds
-_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
 
 
 def moments(values: pa.Array) -> pa.Array:
@@ -67,17 +67,7 @@ def dates(values: pa.Array, *, before: bool = False) -> pa.Array:
 
 def _parse_text(text: pa.Array) -> pa.Array:
     """ISO-like text (with or without an offset) as naive UTC, the way ingestion reads it."""
-    con = duckdb.connect()
-    try:
-        con.register("_moments", pa.table({"v": text}))
-        result = con.execute(
-            f"SELECT CASE WHEN regexp_matches(v, '{_OFFSET}') "
-            "THEN timezone('UTC', TRY_CAST(v AS TIMESTAMPTZ)) "
-            "ELSE TRY_CAST(v AS TIMESTAMP) END AS t FROM _moments"
-        ).fetch_arrow_table()
-    finally:
-        con.close()
-    return result.column("t").combine_chunks().cast(pa.timestamp("s"), safe=False)
+    return parse_utc(text).cast(pa.timestamp("s"), safe=False)
 
 
 def _text(values: pa.Array) -> pa.Array:
