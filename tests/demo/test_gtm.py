@@ -176,3 +176,20 @@ def test_won_deals_price_at_list_less_discount(accounts: int, months: int, seed:
     assert (amount <= listed + 0.01).all() and (amount >= 0).all()
     assert (opps.close_date[opps.is_closed] == opps.closed_date[opps.is_closed]).all()
     assert (opps.created_date <= opps.close_date).all()
+
+
+@settings(max_examples=8, deadline=None)
+@given(accounts=st.integers(5_000, 100_000), seed=st.integers(0, 10_000))
+def test_every_user_has_their_own_email(accounts: int, seed: int) -> None:
+    """Namesakes get numbered addresses (``james.oliveira2@``), as at a real company."""
+    spec = DemoSpec(accounts=accounts, months=12, seed=seed, as_of=dt.date(2026, 1, 1))
+    emails = [e.lower() for e in build_org(spec)["users"].column("email").to_pylist()]
+    assert len(set(emails)) == len(emails)
+
+
+def test_namesakes_at_the_full_size_demo_get_numbered_emails() -> None:
+    spec = DemoSpec(accounts=20_000, as_of=dt.date(2026, 1, 1))
+    users = build_org(spec)["users"].to_pandas()
+    assert users.email.str.lower().is_unique
+    namesakes = users[users.name.duplicated(keep=False)]
+    assert len(namesakes) and namesakes.email.str.contains(r"\d@").any()

@@ -352,6 +352,97 @@ def test_invoice_lines_in_their_own_file(tmp_path: Path) -> None:
     assert any("first page of a nested list" in n for n in notes(batches))
 
 
+MAR1 = 1709251200  # 2024-03-01 00:00 UTC
+APR1 = 1711929600  # 2024-04-01 00:00 UTC
+STARTER = {
+    "id": "price_starter", "object": "price", "active": True, "currency": "usd",
+    "product": "prod_starter", "type": "recurring", "unit_amount": 1500, "created": JAN1,
+    "recurring": {"interval": "month", "interval_count": 1, "usage_type": "licensed"},
+}  # fmt: skip
+GROWTH = {**STARTER, "id": "price_growth", "product": "prod_growth", "unit_amount": 4000}
+UPGRADED = {
+    "id": "sub_up", "object": "subscription", "customer": "cus_A", "status": "active",
+    "currency": "usd", "created": JAN1, "start_date": JAN1, "current_period_start": MAR1,
+    "current_period_end": APR1, "cancel_at_period_end": False,
+    "items": {"object": "list", "has_more": False, "data": [  # only the item it has now
+        {"id": "si_growth", "object": "subscription_item", "created": MAR1, "quantity": 5,
+         "subscription": "sub_up", "price": GROWTH}]},
+}  # fmt: skip
+
+
+def _monthly_invoice(
+    number: int, start: int, end: int, item: str, price: dict[str, Any], quantity: int
+) -> dict[str, Any]:
+    amount = quantity * price["unit_amount"]
+    return {
+        "id": f"in_up{number}", "object": "invoice", "customer": "cus_A", "subscription": "sub_up",
+        "status": "paid", "currency": "usd", "created": start, "total": amount, "tax": 0,
+        "lines": {"object": "list", "has_more": False, "data": [
+            {"id": f"il_up{number}", "object": "line_item", "type": "subscription", "amount": amount,
+             "currency": "usd", "quantity": quantity, "period": {"start": start, "end": end},
+             "price": price, "subscription": "sub_up", "subscription_item": item,
+             "discount_amounts": []}]},
+    }  # fmt: skip
+
+
+def test_items_replaced_in_an_upgrade_are_recovered_from_invoice_lines(tmp_path: Path) -> None:
+    """Stripe lists a subscription's current items only; the starter item replaced by the
+    upgrade in March lives on in the lines of January's and February's invoices."""
+    invoices = [
+        _monthly_invoice(1, JAN1, FEB1, "si_starter", STARTER, 2),
+        _monthly_invoice(2, FEB1, MAR1, "si_starter", STARTER, 3),  # quantity changed in place
+        _monthly_invoice(3, MAR1, APR1, "si_growth", GROWTH, 5),
+    ]
+    batches = run(
+        tmp_path,
+        {
+            "prices.json": [STARTER, GROWTH],
+            "subscriptions.json": [UPGRADED],
+            "invoices.json": invoices,
+        },
+    )
+    items = rows(
+        batches,
+        "subscription_items",
+        "subscription_item_id",
+        "subscription_id",
+        "price_id",
+        "quantity",
+        "start_date",
+        "end_date",
+        "currency",
+        "unit_amount",
+        "source_id",
+        "_origin",
+    )
+    assert items == [
+        {"subscription_item_id": "stripe:si_growth", "subscription_id": "stripe:sub_up", "price_id": "stripe:price_growth", "quantity": "5",
+         "start_date": "2024-03-01", "end_date": None, "currency": "USD", "unit_amount": "40.00", "source_id": "si_growth",
+         "_origin": "subscriptions.json:data[0].items.data[0]"},
+        {"subscription_item_id": "stripe:si_starter", "subscription_id": "stripe:sub_up", "price_id": "stripe:price_starter", "quantity": "3",
+         "start_date": "2024-01-01", "end_date": "2024-03-01", "currency": "USD", "unit_amount": "15.00", "source_id": "si_starter",
+         "_origin": "invoices.json:data[1].lines.data[0]"},
+    ]  # fmt: skip
+    billed = {
+        r["subscription_item_id"] for r in rows(batches, "invoice_lines", "subscription_item_id")
+    }
+    assert billed - {None} <= {item["subscription_item_id"] for item in items}
+    assert [n for n in notes(batches) if "recovered" in n] == [
+        "subscriptions.json: recovered 1 past subscription item from invoice lines "
+        "(replaced items their subscription no longer lists)"
+    ]
+
+
+def test_no_item_is_recovered_when_the_subscriptions_list_them_all(tmp_path: Path) -> None:
+    invoices = [_monthly_invoice(3, MAR1, APR1, "si_growth", GROWTH, 5)]
+    batches = run(tmp_path, {"subscriptions.json": [UPGRADED], "invoices.json": invoices})
+    assert [
+        r["subscription_item_id"]
+        for r in rows(batches, "subscription_items", "subscription_item_id")
+    ] == ["stripe:si_growth"]
+    assert not [n for n in notes(batches) if "recovered" in n]
+
+
 def test_charges_refunds_and_credit_notes(tmp_path: Path) -> None:
     batches = run(
         tmp_path,
@@ -602,7 +693,7 @@ SYNCED_COUNTS = {
     "products": 10,
     "prices": 17,  # 4 prices and 13 plans
     "subscriptions": 2,  # subscription_data.csv; the history table is left aside
-    "subscription_items": 14,
+    "subscription_items": 17,  # 14 listed, 3 recovered from the invoice lines naming them
     "invoices": 2,
     "invoice_lines": 3,  # no tax on the sample invoices
     "payments": 16,

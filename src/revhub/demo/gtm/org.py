@@ -183,7 +183,9 @@ def _users(spec: DemoSpec) -> tuple[pa.Table, pa.Table]:
         role == "ae", "ter_" + region.astype(str) + "_" + segment.astype(str), None
     )
     first, last = people(rng, n)
-    email = emails(first, last, np.full(n, _COMPANY_DOMAIN, object), np.zeros(n, int))
+    email = unique_emails(
+        emails(first, last, np.full(n, _COMPANY_DOMAIN, object), np.zeros(n, int))
+    )
     hired_at = hire.astype("datetime64[s]") + np.timedelta64(9, "h")
     left_at = np.where(leaves, termination, hire).astype("datetime64[s]") + np.timedelta64(17, "h")
     users = get_table("users").to_arrow(
@@ -212,6 +214,29 @@ def _users(spec: DemoSpec) -> tuple[pa.Table, pa.Table]:
         }
     )
     return users, pa.table({"user_id": ids, "skill": skill})
+
+
+def unique_emails(addresses: np.ndarray) -> np.ndarray:
+    """Give every repeat of an address a number, as a company does for a second namesake.
+
+    >>> list(unique_emails(np.array(["a.b@x.com", "c@x.com", "a.b@x.com", "a.b@x.com"], object)))
+    ['a.b@x.com', 'c@x.com', 'a.b2@x.com', 'a.b3@x.com']
+    """
+    taken = {str(a).lower() for a in addresses}
+    seen: set[str] = set()
+    out = np.empty(len(addresses), dtype=object)
+    for i, address in enumerate(addresses):
+        text = str(address)
+        if text.lower() in seen:
+            local, _, domain = text.partition("@")
+            k = 2
+            while f"{local}{k}@{domain}".lower() in taken:
+                k += 1
+            text = f"{local}{k}@{domain}"
+            taken.add(text.lower())
+        seen.add(text.lower())
+        out[i] = text
+    return out
 
 
 def _territories(territories: list[Territory]) -> pa.Table:

@@ -90,6 +90,7 @@ class Frame:
     missing: set[str] = field(default_factory=set)
     unreadable: dict[str, int] = field(default_factory=dict)  # JSON fields that are not JSON
     left_out: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)  # what a mapping did, for the notes
 
     @property
     def num_rows(self) -> int:
@@ -183,6 +184,7 @@ class Frame:
             self.missing,
             self.unreadable,
             self.left_out,
+            self.remarks,
         )
 
     def keep(self, mask: pa.Array, why: str) -> Frame:
@@ -205,7 +207,7 @@ class Frame:
 
     def notes(self) -> list[str]:
         """Fields looked for in vain, and fields present that nothing read."""
-        notes = list(self.left_out)
+        notes = [*self.left_out, *self.remarks]
         if self.missing and self.num_rows:  # an empty list has no fields to miss
             names = ", ".join(f"`{n}`" for n in sorted(self.missing))
             notes.append(

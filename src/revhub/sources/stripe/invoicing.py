@@ -31,8 +31,8 @@ from revhub.sources.stripe import amounts, times
 from revhub.sources.stripe.customers import lineage
 from revhub.sources.stripe.frame import SYNCED, Frame
 
-_ITEM_DETAILS = "parent_subscription_item_details_subscription_item"  # API 2025-03-31 on
-_PRICE_DETAILS = "pricing_price_details_price"
+ITEM_DETAILS = "parent_subscription_item_details_subscription_item"  # API 2025-03-31 on
+PRICE_DETAILS = "pricing_price_details_price"
 _KINDS = {
     "subscription": "subscription",
     "subscription_item_details": "subscription",
@@ -146,7 +146,7 @@ def line_kinds(types: pa.Array, amount: pa.Array, item: pa.Array) -> pa.Array:
 
 def _own_lines(lines: Frame) -> pa.Table:
     amount = lines.text("amount")
-    item = lines.text("subscription_item_id", _ITEM_DETAILS)
+    item = lines.text("subscription_item_id", ITEM_DETAILS)
     currency = _currency(lines)
     return _rows(
         lines,
@@ -154,7 +154,7 @@ def _own_lines(lines: Frame) -> pa.Table:
         invoice_id=lines.text("invoice_id"),
         kind=line_kinds(lines.text("type", "parent_type"), amount, item),
         item=item,
-        price=lines.text("price_id", "plan_id", _PRICE_DETAILS),
+        price=lines.text("price_id", "plan_id", PRICE_DETAILS),
         description=lines.text("description"),
         quantity=lines.text("quantity"),
         period=(times.dates(lines.text("period_start")), times.dates(lines.text("period_end"))),
@@ -173,8 +173,8 @@ def _discount_lines(lines: Frame) -> pa.Table:
         line_id=pc.binary_join_element_wise(discounted.text("id"), ":discount", ""),
         invoice_id=discounted.text("invoice_id"),
         kind="discount",
-        item=discounted.text("subscription_item_id", _ITEM_DETAILS),
-        price=discounted.text("price_id", "plan_id", _PRICE_DETAILS),
+        item=discounted.text("subscription_item_id", ITEM_DETAILS),
+        price=discounted.text("price_id", "plan_id", PRICE_DETAILS),
         description=pa.array(["Discount"] * n, pa.string()),
         quantity=pa.array(["1"] * n, pa.string()),
         period=(

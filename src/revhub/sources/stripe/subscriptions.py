@@ -22,7 +22,12 @@ no percent. The deal behind a subscription is a metadata key naming the CRM reco
 
 Items: Stripe keeps one item per price, changing its quantity in place, and lists
 only the items a subscription has now. Each becomes a ``subscription_items`` row from
-the day it was created until the subscription ended, at its price's unit amount.
+the day it was created until the subscription ended, at its price's unit amount. An
+item replaced in an upgrade or downgrade is gone from the subscription, but the
+invoice lines that billed it still name it (``subscription_item``, with its price,
+quantity and period): each such past item becomes a row too, from the first day its
+lines bill to the last, at the price and quantity of its latest line. The notes say
+how many were recovered from invoices.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from revhub.sources.base import source_key
 from revhub.sources.stripe import amounts, times
 from revhub.sources.stripe.catalog import billing_intervals
 from revhub.sources.stripe.customers import lineage
-from revhub.sources.stripe.frame import Frame
+from revhub.sources.stripe.frame import SYNCED, Frame
+from revhub.sources.stripe.invoicing import ITEM_DETAILS, PRICE_DETAILS, line_kinds
 
 _STATUSES = {
     "unpaid": "past_due",
@@ -105,7 +111,7 @@ def subscriptions(frame: Frame) -> pa.Table:
 
 
 def subscription_items(frame: Frame) -> pa.Table:
-    """One ``subscription_items`` row per item.
+    """One ``subscription_items`` row per item, and one per past item invoice lines name.
 
     >>> from revhub.sources.stripe.frame import frame_of
 
@@ -122,7 +128,7 @@ def subscription_items(frame: Frame) -> pa.Table:
         frame.lookup(price, "price", "unit_amount_decimal"),
     )
     ended = frame.lookup(frame.text("subscription_id"), "subscription", "ended_at")
-    return frame.table(
+    listed = frame.table(
         {
             "subscription_item_id": frame.key("id"),
             "subscription_id": frame.key("subscription_id"),
@@ -133,6 +139,101 @@ def subscription_items(frame: Frame) -> pa.Table:
             "currency": amounts.currencies(currency),
             "unit_amount": amounts.major(unit, currency),
             **lineage(frame),
+        }
+    )
+    past = past_items(frame)
+    if past is None:
+        return listed
+    count = past.num_rows
+    frame.remarks.append(
+        f"{frame.origin}: recovered {count} past subscription item{'s' if count > 1 else ''} "
+        "from invoice lines (replaced items their subscription no longer lists)"
+    )
+    return pa.concat_tables([listed, past.select(listed.column_names)])
+
+
+def past_items(frame: Frame) -> pa.Table | None:
+    """``subscription_items`` rows for the items subscription lines bill that no
+    subscription (``frame``: subscription_item) lists; None when there are none.
+
+    >>> from revhub.sources.stripe.frame import frame_of
+
+    >>> line = {"invoice_id": "in_1", "type": "subscription", "amount": "900",
+    ...         "subscription_id": "sub_1", "price_id": "price_1", "quantity": "3"}
+    >>> rows = past_items(frame_of("subscription_item", [{"id": "si_2"}], {"invoice_line_item": [
+    ...     line | {"id": "il_1", "subscription_item_id": "si_1", "period_start": "1704067200",
+    ...             "period_end": "1706745600"},
+    ...     line | {"id": "il_2", "subscription_item_id": "si_1", "period_start": "1706745600",
+    ...             "period_end": "1709251200", "quantity": "4"},
+    ...     line | {"id": "il_3", "subscription_item_id": "si_2"}]}))
+    >>> rows.select(["subscription_item_id", "quantity", "start_date", "end_date"]).to_pylist()
+    [{'subscription_item_id': 'stripe:si_1', 'quantity': '4', 'start_date': '2024-01-01', \
+'end_date': '2024-03-01'}]
+    """
+    lines = frame.related("invoice_line_item")
+    if lines is None or not lines.num_rows:
+        return None
+    item = lines.text("subscription_item_id", ITEM_DETAILS, optional=True)
+    kind = line_kinds(
+        lines.text("type", "parent_type", optional=True), lines.column("amount"), item
+    )
+    unlisted = pc.invert(pc.is_in(item, value_set=frame.column("id")))
+    billed = lines.where(pc.and_(pc.equal(kind, "subscription"), unlisted))
+    if not billed.num_rows:
+        return None
+    item = billed.text("subscription_item_id", ITEM_DETAILS, optional=True)
+    start = times.moments(billed.text("period_start", optional=True))
+    end = times.moments(billed.text("period_end", optional=True))
+    spans = (
+        pa.table({"item": item, "start": start, "end": end})
+        .group_by("item")
+        .aggregate([("start", "min"), ("end", "max")])
+    )
+    order = pa.table({"item": item, "start": start, "row": pa.array(range(billed.num_rows))})
+    order = order.sort_by([("item", "ascending"), ("start", "descending"), ("row", "descending")])
+    names = order["item"].to_pylist()
+    latest = [i == 0 or names[i] != names[i - 1] for i in range(len(names))]
+    keep = pc.is_in(
+        pa.array(range(billed.num_rows)), value_set=order["row"].filter(pa.array(latest))
+    )
+    latest_lines = billed.where(keep)  # each item's latest line, for price and quantity
+    return _past_rows(latest_lines, spans)
+
+
+def _past_rows(lines: Frame, spans: pa.Table) -> pa.Table:
+    item = lines.text("subscription_item_id", ITEM_DETAILS, optional=True)
+    span = pc.index_in(item, value_set=spans["item"])
+    first = pc.take(spans["start_min"], span)
+    invoice = lines.text("invoice_id", optional=True)
+    subscription = pc.coalesce(
+        lines.text(
+            "subscription_id", "parent_subscription_item_details_subscription", optional=True
+        ),
+        lines.lookup(invoice, "invoice", "subscription_id"),
+        lines.lookup(invoice, "invoice", "parent_subscription_details_subscription"),
+    )
+    price = lines.text("price_id", "plan_id", PRICE_DETAILS, optional=True)
+    currency = pc.coalesce(
+        lines.lookup(price, "price", "currency"),
+        lines.text("currency", optional=True),
+    )
+    unit = pc.coalesce(
+        lines.lookup(price, "price", "unit_amount"),
+        lines.lookup(price, "price", "unit_amount_decimal"),
+    )
+    return lines.table(
+        {
+            "subscription_item_id": source_key(lines.source, item),
+            "subscription_id": source_key(lines.source, subscription),
+            "price_id": source_key(lines.source, price),
+            "quantity": lines.text("quantity", optional=True),
+            "start_date": times.dates(first),
+            "end_date": times.dates(pc.take(spans["end_max"], span)),
+            "currency": amounts.currencies(currency),
+            "unit_amount": amounts.major(unit, currency),
+            "source_id": item,
+            "created_at": times.timestamps(first),
+            "updated_at": times.timestamps(lines.text(SYNCED, optional=True)),
         }
     )
 
