@@ -43,6 +43,7 @@ def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
         (["status", "-w", "nowhere"], {}, "revhub init nowhere"),
         (["status"], {"REVHUB_ENGNE__THREADS": "2"}, "Did you mean `engine`"),
         (["load", "missing-dir", "-w", "."], {}, "no canonical Parquet"),
+        (["ingest", "-w", "."], {}, "add a [sources.<name>] table"),  # brackets survive
         (["generate", "--out", "a-file/demo"], {}, "cannot write to a-file"),
         (["init", "a-file/ws"], {}, "cannot create a workspace at a-file/ws"),
         (["status"], {"REVHUB_ENGINE__KIND": "spark"}, "engine.kind"),
@@ -51,7 +52,7 @@ def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
 def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(
     tmp_path: Path, args: list[str], env: dict[str, str], message: str
 ) -> None:
-    if args[0] == "load":
+    if args[0] in ("load", "ingest"):
         assert run_cli("init", ".", cwd=tmp_path).returncode == 0
     (tmp_path / "a-file").write_text("not a directory")
     result = run_cli(*args, cwd=tmp_path, env=env)

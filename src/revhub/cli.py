@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from revhub import cli_demo, cli_identity, cli_ingest, cli_quality
 from revhub import workspace as workspace_module
@@ -109,7 +110,7 @@ def main() -> None:
     except RevhubError as error:
         if _state["debug"]:
             raise
-        errors.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        errors.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

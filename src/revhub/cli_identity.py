@@ -36,11 +36,11 @@ def resolve(
 ) -> None:
     """Link the records of every source into one company and one person each."""
     with open_workspace(workspace) as ws:
+        path = (truth or _demo_truth(ws.meta(TRUTH_META))) if evaluate else None
         with console.status("Resolving accounts and people"):
             report = ws.resolve()
         print_resolve_report(report)
-        if evaluate:
-            path = truth or _demo_truth(ws.meta(TRUTH_META))
+        if path is not None:
             print_scores(ws.evaluate_resolution(path))
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from revhub.cli_output import WorkspaceOption, console, errors, open_workspace
 from revhub.ingest.merge import Counts
@@ -60,11 +62,11 @@ def print_ingest_report(report: IngestReport) -> None:
         )
     for summary in report.sources:
         for note in summary.notes[:10]:
-            console.print(f"[dim]{summary.name}: {note}[/]", highlight=False)
+            console.print(f"[dim]{summary.name}: {escape(note)}[/]", highlight=False)
         if len(summary.notes) > 10:
             console.print(f"[dim]{summary.name}: … {len(summary.notes) - 10} more notes[/]")
         if summary.error:
-            errors.print(f"[red]{summary.name} failed:[/] {summary.error}", highlight=False)
+            errors.print(f"[red]{summary.name} failed:[/] {escape(summary.error)}", highlight=False)
     quarantined = sum(s.counts.quarantined for s in report.sources)
     if quarantined:
         console.print(f"{quarantined:,} rows quarantined: see `revhub quarantine list`.")
@@ -83,7 +85,8 @@ def quarantine_list(
     for name in ("source", "table", "origin", "reason"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(row["source"], row["table_name"], row["origin"], row["reason"])
+        cells = (row["source"], row["table_name"], row["origin"], row["reason"])
+        table.add_row(*(Text(str(cell)) for cell in cells))  # values, not markup
     console.print(table)
     if total > len(rows):
         console.print(f"[dim]… {total - len(rows):,} more; use --limit or --source.[/]")
