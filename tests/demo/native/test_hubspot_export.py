@@ -10,26 +10,21 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
+from demo_tables import demo_tables as read_demo_tables
 
 import revhub
 from revhub.config import SourceSettings
 from revhub.demo.generator import GenerationReport
 from revhub.demo.native.export import NativeExport
 from revhub.demo.native.hubspot import write_hubspot
-from revhub.model import TABLES
 from revhub.sources.base import Batch
 from revhub.sources.hubspot import HubSpotSource
 
 
 @pytest.fixture(scope="module")
 def demo_tables(demo_data: GenerationReport) -> dict[str, pa.Table]:
-    return {
-        t.name: pq.read_table(demo_data.out / f"{t.name}.parquet")
-        for t in TABLES
-        if (demo_data.out / f"{t.name}.parquet").exists()
-    }
+    return read_demo_tables(demo_data.out)
 
 
 @pytest.fixture(scope="module")

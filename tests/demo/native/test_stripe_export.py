@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from demo_tables import demo_tables
 
 import revhub
 from revhub.config import SourceSettings
@@ -20,7 +21,6 @@ from revhub.demo.generator import GenerationReport
 from revhub.demo.native.export import NativeExport
 from revhub.demo.native.ids import copy_ids
 from revhub.demo.native.stripe import write_stripe
-from revhub.model import TABLES
 from revhub.sources.base import Batch
 from revhub.sources.stripe import StripeSource
 
@@ -48,11 +48,7 @@ class RoundTrip:
 
 @pytest.fixture(scope="module")
 def trip(demo_data: GenerationReport, tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
-    demo = {
-        t.name: pq.read_table(demo_data.out / f"{t.name}.parquet")
-        for t in TABLES
-        if (demo_data.out / f"{t.name}.parquet").exists()
-    }
+    demo = demo_tables(demo_data.out)
     out = tmp_path_factory.mktemp("native")
     export = write_stripe(demo, out)
     settings = SourceSettings(**export.sources["stripe"])

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
+from demo_tables import demo_tables as read_demo_tables
 
 from revhub.config import SourceSettings
 from revhub.demo.generator import GenerationReport
@@ -21,18 +21,13 @@ from revhub.demo.native.ids import copy_ids
 from revhub.demo.native.marketing import write_marketing
 from revhub.demo.native.spreadsheets import write_spreadsheets
 from revhub.demo.native.support import write_zendesk
-from revhub.model import TABLES
 from revhub.sources.base import Batch
 from revhub.sources.registry import connector_class
 
 
 @pytest.fixture(scope="module")
 def demo_tables(demo_data: GenerationReport) -> dict[str, pa.Table]:
-    return {
-        t.name: pq.read_table(demo_data.out / f"{t.name}.parquet")
-        for t in TABLES
-        if (demo_data.out / f"{t.name}.parquet").exists()
-    }
+    return read_demo_tables(demo_data.out)
 
 
 @pytest.fixture(scope="module")
