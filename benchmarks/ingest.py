@@ -42,15 +42,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import psutil
-
+from benchmarks.child import measure_child
 from benchmarks.generator import RESULTS, _machine
 
 DEFAULT_SIZES = [1_000_000, 10_000_000]
@@ -262,40 +259,8 @@ def _settle(root: str, fmt: str) -> None:
 
 
 def _measure(kind: str, *args: Any) -> dict[str, Any]:
-    """Run ``_child_<kind>(*args)`` in a fresh interpreter, sampling its RSS with psutil.
-
-    The child's output goes to files, not pipes: DuckDB's progress bar alone can fill a
-    pipe nobody reads until the end, and block the child.
-    """
-    code = (
-        "import json, sys\n"
-        "from benchmarks import ingest as b\n"
-        f"result = b._child_{kind}(*json.loads(sys.argv[1]))\n"
-        "print('\\n' + json.dumps(result))\n"
-    )
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-c", code, json.dumps(args)],
-            stdout=out,
-            stderr=err,
-            text=True,
-            cwd=Path(__file__).parent.parent,
-        )
-        watched = psutil.Process(process.pid)
-        peak = 0
-        while process.poll() is None:
-            try:
-                peak = max(peak, watched.memory_info().rss)
-            except psutil.NoSuchProcess:
-                break
-            time.sleep(0.05)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if process.returncode:
-        raise RuntimeError(f"benchmark child `{kind}` failed:\n{stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result["peak_rss_mb"] = peak / 2**20
+    """Run ``_child_<kind>(*args)`` in a fresh interpreter (see ``child``)."""
+    result = measure_child("ingest", kind, *args)
     if "rows" in result and "seconds" in result:
         result["rows_per_second"] = result["rows"] / result["seconds"]
     return result

@@ -25,15 +25,12 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import psutil
-
+from benchmarks.child import measure_child
 from benchmarks.generator import AS_OF, RESULTS, _machine
 
 DEFAULT_SIZES = [100_000, 1_000_000]  # source records
@@ -194,32 +191,8 @@ def _peer_scores(root: str, clusters: list[Any]) -> dict[str, Any]:
 
 
 def _measure(kind: str, *args: Any) -> dict[str, Any]:
-    """Run ``_child_<kind>(*args)`` in a fresh interpreter, sampling its RSS with psutil."""
-    code = (
-        "import json, sys\n"
-        "from benchmarks import resolution as r\n"
-        f"print(json.dumps(r._child_{kind}(*json.loads(sys.argv[1]))))\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, json.dumps(args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parent.parent,
-    )
-    watched = psutil.Process(process.pid)
-    peak = 0
-    while process.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss)
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.05)
-    stdout, stderr = process.communicate()
-    if process.returncode:
-        raise RuntimeError(f"benchmark child `{kind}` failed:\n{stderr}")
-    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result["peak_rss_mb"] = peak / 2**20
+    """Run ``_child_<kind>(*args)`` in a fresh interpreter (see ``child``)."""
+    result = measure_child("resolution", kind, *args)
     if "records" in result and "seconds" in result:
         result["records_per_minute"] = result["records"] / result["seconds"] * 60
     return result
