@@ -86,20 +86,8 @@ def build_accounts(
     out: str,
 ) -> None:
     """``out``: the golden account of every account entity."""
-    survivors = ", ".join(survivor_sql(f, rules[f]) for f in ACCOUNT_FIELDS)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH v AS (
-            SELECT {_values(ACCOUNT_FIELDS, trust_order)}
-            FROM {ACCOUNTS} AS r
-            JOIN accounts AS s ON s.account_id = r.record_id
-            JOIN {crosswalk} AS x ON x.entity = 'account' AND x.record_table = r.record_table
-                                 AND x.record_id = r.record_id
-        )
-        SELECT entity_id, {survivors}, count(*) AS record_count,
-               list_sort(list_distinct(list(source))) AS sources,
-               min(created_at) AS first_created_at, max(updated_at) AS last_updated_at
-        FROM v GROUP BY entity_id""")
+    rows = f"{ACCOUNTS} AS r JOIN accounts AS s ON s.account_id = r.record_id"
+    _build(con, "account", rows, ACCOUNT_FIELDS, (), crosswalk, rules, trust_order, out)
 
 
 def build_people(
@@ -111,21 +99,39 @@ def build_people(
     out: str,
 ) -> None:
     """``out``: the golden person of every person entity."""
-    survivors = ", ".join(survivor_sql(f, rules[f]) for f in PERSON_FIELDS)
+    rows = f"{PEOPLE} AS r JOIN ({_PERSON_ROWS}) AS s USING (record_table, record_id)"
+    extra = (
+        "list_sort(list_distinct(list(account_entity_id))) AS account_entity_ids",
+        "count(*) FILTER (WHERE record_table = 'contacts') AS contact_count",
+        "count(*) FILTER (WHERE record_table = 'leads') AS lead_count",
+    )
+    _build(con, "person", rows, PERSON_FIELDS, extra, crosswalk, rules, trust_order, out)
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    rows: str,
+    fields: Mapping[str, str],
+    extra: Sequence[str],
+    crosswalk: str,
+    rules: Mapping[str, str],
+    trust_order: Sequence[str],
+    out: str,
+) -> None:
+    """One golden record per ``entity`` entity: the surviving value of each field (by
+    ``rules``) over the entity's ``rows``, plus counts, sources and ``extra`` aggregates."""
+    survivors = ", ".join(survivor_sql(f, rules[f]) for f in fields)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH v AS (
-            SELECT {_values(PERSON_FIELDS, trust_order)}
-            FROM {PEOPLE} AS r
-            JOIN ({_PERSON_ROWS}) AS s USING (record_table, record_id)
-            JOIN {crosswalk} AS x ON x.entity = 'person' AND x.record_table = r.record_table
+            SELECT {_values(fields, trust_order)}
+            FROM {rows}
+            JOIN {crosswalk} AS x ON x.entity = '{entity}' AND x.record_table = r.record_table
                                  AND x.record_id = r.record_id
         )
-        SELECT entity_id, {survivors},
-               list_sort(list_distinct(list(account_entity_id))) AS account_entity_ids,
+        SELECT entity_id, {survivors}, {"".join(f"{e}, " for e in extra)}
                count(*) AS record_count,
-               count(*) FILTER (WHERE record_table = 'contacts') AS contact_count,
-               count(*) FILTER (WHERE record_table = 'leads') AS lead_count,
                list_sort(list_distinct(list(source))) AS sources,
                min(created_at) AS first_created_at, max(updated_at) AS last_updated_at
         FROM v GROUP BY entity_id""")
