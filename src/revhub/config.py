@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from revhub.errors import ConfigError, UnknownSettingError
+from revhub.metrics.settings import MetricSettings
 from revhub.resolve.settings import ResolveSettings
 
 CONFIG_FILE = "revhub.toml"
@@ -95,6 +96,9 @@ class Settings(_Section):
         default_factory=ResolveSettings, description="Identity resolution: [resolve]."
     )
     quality: QualitySettings = QualitySettings()
+    metrics: MetricSettings = Field(
+        default_factory=MetricSettings, description="Metric definitions: [metrics]."
+    )
 
     @property
     def quality_rules_path(self) -> Path | None:
@@ -267,7 +271,7 @@ def default_config_text() -> str:
         "",
     ]
     settings = Settings()
-    for section_name in ("engine", "demo", "quality", "resolve"):
+    for section_name in ("engine", "demo", "quality", "metrics", "resolve"):
         section: BaseModel = getattr(settings, section_name)
         # [resolve] is long and rarely changed: shown commented out, at its defaults.
         commented = section_name == "resolve"

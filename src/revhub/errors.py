@@ -13,6 +13,7 @@ prints one line and exits 1; the API (later) returns one problem+json shape.
     ├── WorkspaceError              the workspace cannot be opened or written
     │   └── SchemaVersionError      the stored schema is newer/older than this revhub
     ├── ModelError                  a table or column that the model does not define
+    ├── MetricError                 a metric request or definition that cannot be computed
     ├── DataError                   data that breaks the canonical model's constraints
     │   └── ConstraintViolationError  (carries every violation found, not only the first)
     └── GenerationError             the demo generator was asked for something impossible
@@ -77,6 +78,15 @@ class SchemaVersionError(WorkspaceError):
 
 class ModelError(RevhubError):
     """A name that the canonical model does not define."""
+
+
+class MetricError(RevhubError):
+    """A metric that does not exist, or a request (grain, dimension, range, custom SQL)
+    it cannot answer; ``metric`` names it."""
+
+    def __init__(self, metric: str, message: str) -> None:
+        self.metric = metric
+        super().__init__(f"metric `{metric}`: {message}")
 
 
 class DataError(RevhubError):

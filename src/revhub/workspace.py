@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from revhub.ingest.run import IngestReport
+    from revhub.metrics.service import Metrics
     from revhub.quality import QualityReport
     from revhub.resolve import Override, ResolveReport, Scores
 
@@ -58,6 +59,13 @@ class Workspace:
         self._migrate()
 
     # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def metrics(self) -> Metrics:
+        """Every revenue metric, computed on this workspace; see ``revhub.metrics``."""
+        from revhub.metrics.service import Metrics
+
+        return Metrics(self)
+
     def close(self) -> None:
         """Release the engine connection."""
         self.con.disconnect()

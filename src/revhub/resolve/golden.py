@@ -34,6 +34,11 @@ ACCOUNT_FIELDS: dict[str, str] = {
     "annual_revenue": "s.annual_revenue",
     "owner_id": "s.owner_id",
     "lifecycle_stage": "s.lifecycle_stage",
+    "segment": "s.segment",
+    "region": "s.region",
+    "csm_id": "s.csm_id",
+    "partner_id": "s.partner_id",
+    "territory_id": "s.territory_id",
 }
 PERSON_FIELDS: dict[str, str] = {
     "first_name": "CASE WHEN r.first_key IS NOT NULL THEN trim(s.first_name) END",

@@ -7,9 +7,10 @@ Survivorship says, per golden-record field, which source record's value wins:
 - ``most_complete``: the longest value (ties: most trusted).
 
 Empty values never win. Fields not named keep their default rule. The defaults: what the
-CRM is the system of record for (names, domain, country, owner, email) comes from the most
-trusted source; what goes stale (phone, city, title, size, stage) from the most recent;
-free-text labels (industry) from the most complete.
+CRM is the system of record for (names, domain, country, owner, CSM, partner, segment,
+region, territory, email) comes from the most trusted source; what goes stale (phone,
+city, title, size, stage) from the most recent; free-text labels (industry) from the most
+complete.
 
 >>> s = ResolveSettings(account_survivorship={"city": "most_trusted"})
 >>> s.account_survivorship["city"], s.account_survivorship["name"]
@@ -38,6 +39,11 @@ ACCOUNT_SURVIVORSHIP: dict[str, Survivorship] = {
     "annual_revenue": "most_recent",
     "owner_id": "most_trusted",
     "lifecycle_stage": "most_recent",
+    "segment": "most_trusted",
+    "region": "most_trusted",
+    "csm_id": "most_trusted",
+    "partner_id": "most_trusted",
+    "territory_id": "most_trusted",
 }
 PERSON_SURVIVORSHIP: dict[str, Survivorship] = {
     "first_name": "most_trusted",

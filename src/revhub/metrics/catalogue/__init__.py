@@ -1,0 +1,1 @@
+"""The metric catalogue, one module per business area; each exports ``METRICS``."""

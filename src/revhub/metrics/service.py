@@ -1,0 +1,123 @@
+"""``ws.metrics``: list, describe and compute metrics on a workspace.
+
+>>> import tempfile, revhub
+>>> with revhub.init(tempfile.mkdtemp()) as ws:
+...     table = ws.metrics.compute("mrr", grain="month", start=dt.date(2026, 1, 1),
+...                                end=dt.date(2026, 3, 31))
+>>> table.value.tolist()
+[0.0, 0.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+
+from revhub.errors import MetricError
+from revhub.metrics.compute import WhereValue, metric_values
+from revhub.metrics.core import GRAINS, Grain, Metric
+from revhub.metrics.frame import Frame, Materialise
+from revhub.metrics.periods import default_start
+from revhub.metrics.registry import get_metric, shipped_metrics
+
+if TYPE_CHECKING:
+    from revhub.workspace import Workspace
+
+Output = Literal["pandas", "arrow", "polars", "ibis"]
+
+
+class Metrics:
+    """The metrics of one workspace; reach it as ``ws.metrics``."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def list(self) -> list[Metric]:
+        """Every metric this workspace knows, in catalogue order."""
+        return list(shipped_metrics().values())
+
+    def get(self, name: str) -> Metric:
+        """The metric called ``name``, or a MetricError with the nearest name."""
+        return get_metric(name)
+
+    def frame(
+        self,
+        grain: Grain = "month",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        *,
+        materialise: Materialise | None = None,
+    ) -> Frame:
+        """The frame metrics are built in: this workspace's tables over [start, end]
+        (default: the trailing year, quarter... ending on the workspace's as-of date)."""
+        if grain not in GRAINS:
+            raise MetricError("*", f"unknown grain `{grain}`; use one of {', '.join(GRAINS)}.")
+        end = end or self._ws.as_of()
+        start = start or default_start(grain, end)
+        return Frame(
+            self._table,
+            grain=grain,
+            start=start,
+            end=end,
+            settings=self._ws.settings.metrics,
+            materialise=materialise,
+        )
+
+    def _table(self, name: str) -> ibis.Table | None:
+        if name.startswith("resolve."):
+            table = name.removeprefix("resolve.")
+            con = self._ws.con
+            return con.table(table, database="resolve") if _has(con, "resolve", table) else None
+        return self._ws.table(name)
+
+    def expression(
+        self,
+        name: str,
+        *,
+        by: Sequence[str] = (),
+        grain: Grain = "month",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        where: Mapping[str, WhereValue] | None = None,
+    ) -> ibis.Table:
+        """The Ibis expression of ``compute`` (not run)."""
+        frame = self.frame(grain, start, end)
+        return metric_values(self.get(name), frame, by=by, where=where)
+
+    def compute(
+        self,
+        name: str,
+        *,
+        by: Sequence[str] = (),
+        grain: Grain = "month",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        where: Mapping[str, WhereValue] | None = None,
+        output: Output = "pandas",
+    ) -> Any:
+        """The values of metric ``name``: one row per period (its first day) and value of
+        each dimension in ``by``, with a ``value`` column.
+
+        ``where`` keeps facts whose dimensions match (``{"segment": "enterprise"}`` or a
+        list of values). ``output`` is ``pandas`` (default), ``arrow``, ``polars`` or
+        ``ibis`` (the expression, not run).
+        """
+        expression = self.expression(
+            name, by=by, grain=grain, start=start, end=end, where=where
+        )
+        if output == "ibis":
+            return expression
+        if output == "arrow":
+            return expression.to_pyarrow()
+        if output == "polars":
+            return expression.to_polars()
+        if output == "pandas":
+            return expression.to_pandas()
+        raise MetricError(name, f"unknown output `{output}`; use pandas, arrow, polars or ibis.")
+
+
+def _has(con: Any, database: str, table: str) -> bool:
+    return table in con.list_tables(database=database)
