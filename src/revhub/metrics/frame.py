@@ -35,6 +35,7 @@ from revhub.metrics.periods import Period, periods
 from revhub.metrics.settings import MetricSettings
 
 TableSource = Callable[[str], ibis.Table | None]
+SqlSource = Callable[[str], ibis.Table]
 Materialise = Callable[[str, ibis.Table], ibis.Table]
 
 _TRUNCATE = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
@@ -56,8 +57,10 @@ class Frame:
         end: dt.date,
         settings: MetricSettings | None = None,
         materialise: Materialise | None = None,
+        sql: SqlSource | None = None,
     ) -> None:
         self._tables = tables
+        self._sql = sql
         self.grain: Grain = grain
         self.start = start
         self.end = end
@@ -73,6 +76,13 @@ class Frame:
         if table is None:
             raise LookupError(f"table {name} is not available")
         return table
+
+    def sql(self, query: str) -> ibis.Table:
+        """A table from a SELECT over the engine's tables (custom metrics; the query is
+        checked before it gets here)."""
+        if self._sql is None:
+            raise LookupError("this frame cannot run SQL")
+        return self._sql(query)
 
     def has(self, name: str) -> bool:
         """Whether ``name`` is available (resolution outputs exist after `revhub resolve`)."""
@@ -111,9 +121,9 @@ class Frame:
         return self.shared("companies", self._companies)
 
     def _companies(self) -> ibis.Table:
-        golden = self.raw("resolve.golden_accounts") if self.has("resolve.golden_accounts") else None
+        golden = self._tables("resolve.golden_accounts")
         if golden is not None and set(_GOLDEN_COLUMNS) <= set(golden.columns):
-            base = golden.select(account_id=golden.entity_id, *_GOLDEN_COLUMNS)
+            base = golden.rename(account_id="entity_id").select("account_id", *_GOLDEN_COLUMNS)
         else:
             base = self.raw("accounts").select("account_id", *_GOLDEN_COLUMNS)
         people = self.teams_of_users()

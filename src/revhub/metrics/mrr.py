@@ -74,9 +74,7 @@ def _item_mrr(frame: Frame) -> ibis.Table:
     months = months * joined.interval_count.fill_null(1)
     after_trial = joined.trial_end_date + ibis.interval(days=1)
     start = ibis.greatest(joined.start_date, joined.sub_start)
-    start = ibis.ifelse(
-        joined.trial_end_date.notnull() & (after_trial > start), after_trial, start
-    )
+    start = ibis.ifelse(joined.trial_end_date.notnull() & (after_trial > start), after_trial, start)
     end = ibis.least(joined.end_date.fill_null(FAR_FUTURE), joined.sub_end)
     return joined.select(
         account_id=joined.account_id,

@@ -14,10 +14,18 @@ from collections.abc import Iterable
 from functools import cache
 
 from revhub.errors import MetricError, did_you_mean
-from revhub.metrics.catalogue import subscriptions
+from revhub.metrics.catalogue import (
+    finance,
+    forecasting,
+    funnel,
+    marketing,
+    sales,
+    subscriptions,
+    success,
+)
 from revhub.metrics.core import Metric
 
-_MODULES = (subscriptions,)
+_MODULES = (subscriptions, funnel, sales, marketing, success, finance, forecasting)
 
 
 @cache

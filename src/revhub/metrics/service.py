@@ -64,6 +64,7 @@ class Metrics:
             end=end,
             settings=self._ws.settings.metrics,
             materialise=materialise,
+            sql=self._ws.con.sql,
         )
 
     def _table(self, name: str) -> ibis.Table | None:
@@ -105,9 +106,7 @@ class Metrics:
         list of values). ``output`` is ``pandas`` (default), ``arrow``, ``polars`` or
         ``ibis`` (the expression, not run).
         """
-        expression = self.expression(
-            name, by=by, grain=grain, start=start, end=end, where=where
-        )
+        expression = self.expression(name, by=by, grain=grain, start=start, end=end, where=where)
         if output == "ibis":
             return expression
         if output == "arrow":

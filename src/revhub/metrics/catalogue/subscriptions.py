@@ -325,8 +325,7 @@ METRICS = (
         "upsell_rate",
         description="Share of the companies paying at the start of the period who pay more "
         "at its end.",
-        formula="Companies of the opening cohort with closing MRR > opening MRR ÷ companies "
-        "in it.",
+        formula="Companies of the opening cohort with closing MRR > opening MRR ÷ companies in it.",
         unit="ratio",
         direction="higher",
         department="customer_success",

@@ -1,0 +1,7 @@
+"""Success metrics (being written)."""
+
+from __future__ import annotations
+
+from revhub.metrics.core import Metric
+
+METRICS: tuple[Metric, ...] = ()
