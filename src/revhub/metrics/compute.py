@@ -10,10 +10,10 @@ in a period without facts, rates are undefined (null), never a made-up 0.
 >>> from revhub.metrics.registry import get_metric
 >>> frame = Frame(lambda name: None, grain="month", start=dt.date(2026, 1, 1),
 ...               end=dt.date(2026, 3, 31))
->>> check_request(get_metric("win_rate"), frame, by=["colour"], where={})
+>>> check_request(get_metric("mrr"), frame, by=["colour"], where={})
 Traceback (most recent call last):
 ...
-revhub.errors.MetricError: metric `win_rate`: cannot slice by `colour`: it offers segment, ...
+revhub.errors.MetricError: metric `mrr`: cannot slice by `colour`: it offers segment, ...
 """
 
 from __future__ import annotations

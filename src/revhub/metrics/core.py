@@ -157,7 +157,7 @@ class Metric:
     """One revenue metric, defined once.
 
     >>> from revhub.metrics.registry import get_metric
-    >>> get_metric("win_rate").unit
+    >>> get_metric("logo_churn_rate").unit
     'ratio'
     """
 
