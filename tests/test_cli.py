@@ -8,6 +8,7 @@ import pytest
 
 from cli_process import run_cli
 from revhub.demo.generator import read_manifest
+from revhub.metrics.reference import metrics_reference
 from revhub.reference import DOCS, cli_reference, model_reference
 
 
@@ -83,6 +84,7 @@ def test_reference_docs_are_current() -> None:
 
     assert (DOCS / "model.md").read_text() == model_reference(), "run `make docs`"
     assert (DOCS / "cli.md").read_text() == cli_reference(app), "run `make docs`"
+    assert (DOCS / "metrics.md").read_text() == metrics_reference(), "run `make docs`"
 
 
 def test_demo_takes_its_size_from_the_workspace_settings(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from revhub import cli_demo, cli_identity, cli_ingest, cli_quality
+from revhub import cli_demo, cli_identity, cli_ingest, cli_metrics, cli_quality
 from revhub import workspace as workspace_module
 from revhub.cli_demo import AsOfOption
 from revhub.cli_output import (
@@ -99,6 +99,8 @@ app.command()(cli_demo.demo)
 app.command()(cli_ingest.ingest)
 app.command()(cli_identity.resolve)
 app.command()(cli_quality.quality)
+app.command()(cli_metrics.metric)
+app.command()(cli_metrics.compute)
 app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 app.add_typer(cli_identity.override_app, name="override")
 

@@ -1,4 +1,5 @@
-"""Reference pages generated from code: the model (docs/model.md) and the CLI (docs/cli.md).
+"""Reference pages generated from code: the model (docs/model.md), the CLI (docs/cli.md)
+and the metric catalogue (docs/metrics.md).
 
 ``python -m revhub.reference`` (or ``make docs``) rewrites them; a test fails when the
 committed pages differ from what the code says.
@@ -79,11 +80,16 @@ def cli_reference(app: typer.Typer) -> str:
 
 
 def write_references(folder: Path = DOCS) -> list[Path]:
-    """Write docs/model.md and docs/cli.md; return the paths written."""
+    """Write docs/model.md, docs/cli.md and docs/metrics.md; return the paths written."""
     from revhub.cli import app
+    from revhub.metrics.reference import metrics_reference
 
     folder.mkdir(exist_ok=True)
-    pages = {"model.md": model_reference(), "cli.md": cli_reference(app)}
+    pages = {
+        "model.md": model_reference(),
+        "cli.md": cli_reference(app),
+        "metrics.md": metrics_reference(),
+    }
     for name, text in pages.items():
         (folder / name).write_text(text)
     return [folder / name for name in pages]

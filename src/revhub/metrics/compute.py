@@ -48,7 +48,8 @@ def check_request(
     if frame.end < frame.start:
         problems.append(f"range ends ({frame.end}) before it starts ({frame.start})")
     if problems:
-        raise MetricError(metric.name, "; ".join(p.rstrip(".") for p in problems) + ".")
+        message = "; ".join(p.rstrip(".") for p in problems)
+        raise MetricError(metric.name, message if message.endswith("?") else message + ".")
 
 
 def metric_values(

@@ -18,7 +18,14 @@ import ibis
 
 from revhub.metrics.core import Count, CountDistinct, Metric, Ratio, Sum
 from revhub.metrics.frame import COMPANY_DIMENSIONS, Frame
-from revhub.metrics.mrr import ITEM_DIMENSIONS, company_mrr, items_in_service, movements
+from revhub.metrics.mrr import (
+    ITEM_DIMENSIONS,
+    company_mrr,
+    first_paid_month,
+    item_mrr,
+    items_in_service,
+    movements,
+)
 
 ANY_GRAIN = ("day", "week", "month", "quarter", "year")
 MONTHLY = ("month", "quarter", "year")
@@ -27,7 +34,12 @@ DEFAULT_DIMENSIONS = ("segment", "region")
 
 
 def snapshot_facts(frame: Frame) -> ibis.Table:
-    """Items in service on each period's closing day, with company and item dimensions."""
+    """Items in service on each period's closing day, with company and item dimensions
+    (built once per frame)."""
+    return frame.shared("snapshot_facts", lambda: _snapshot_facts(frame))
+
+
+def _snapshot_facts(frame: Frame) -> ibis.Table:
     live = items_in_service(frame, frame.periods(), "closing_day")
     live = live.select("period", "account_id", "mrr", *ITEM_DIMENSIONS)
     live = frame.with_company(live, *COMPANY_DIMENSIONS)
@@ -36,7 +48,11 @@ def snapshot_facts(frame: Frame) -> ibis.Table:
 
 def movement_facts(frame: Frame) -> ibis.Table:
     """Monthly movements per company, each month in its period; ``opening_at_start`` is
-    the opening MRR of a period's first month only."""
+    the opening MRR of a period's first month only. Built once per frame."""
+    return frame.shared("movement_facts", lambda: _movement_facts(frame))
+
+
+def _movement_facts(frame: Frame) -> ibis.Table:
     moves = movements(frame)
     moves = moves.mutate(period=frame.period(moves.month))
     moves = moves.mutate(
@@ -53,7 +69,12 @@ def movement_facts(frame: Frame) -> ibis.Table:
 
 def opening_cohort_facts(frame: Frame) -> ibis.Table:
     """Per period, every company paying on its opening day: ``opening`` and ``closing``
-    MRR, what was ``retained`` (capped at the opening) and whether it was ``lost``."""
+    MRR, what was ``retained`` (capped at the opening) and whether it was ``lost``
+    (built once per frame)."""
+    return frame.shared("opening_cohort_facts", lambda: _opening_cohort_facts(frame))
+
+
+def _opening_cohort_facts(frame: Frame) -> ibis.Table:
     periods = frame.periods()
     opening = company_mrr(frame, periods, "opening_day", ("period",)).rename(opening="mrr")
     closing = company_mrr(frame, periods, "closing_day", ("period",))
@@ -77,6 +98,50 @@ def opening_cohort_facts(frame: Frame) -> ibis.Table:
     return frame.with_company(facts, *COMPANY_DIMENSIONS)
 
 
+def cohort_facts(frame: Frame) -> ibis.Table:
+    """Per period, every company that had first paid by its closing day: its ``cohort``
+    (first paid month), whether it pays on the closing day, what it paid at the end of
+    its first paid month (``initial_mrr``) and what it pays now (``closing``). Built once
+    per frame."""
+    return frame.shared("cohort_facts", lambda: _cohort_facts(frame))
+
+
+def _cohort_facts(frame: Frame) -> ibis.Table:
+    paid = first_paid_month(frame)
+    month_end = (paid.first_paid_month + ibis.interval(months=1) - ibis.interval(days=1)).cast(
+        "date"
+    )
+    paid = paid.mutate(first_closing=ibis.least(month_end, ibis.literal(frame.end)))
+    items = item_mrr(frame)
+    initial = paid.join(
+        items,
+        (paid.account_id == items.account_id)
+        & (items.in_service_from <= paid.first_closing)
+        & (items.in_service_to > paid.first_closing),
+    )
+    initial = initial.group_by(["account_id", "first_paid_month"]).aggregate(
+        initial_mrr=initial.mrr.sum()
+    )
+    periods = frame.periods()
+    members = initial.cross_join(periods)
+    members = members.filter(members.first_paid_month <= members.closing_day)
+    closing = company_mrr(frame, periods, "closing_day", ("period",))
+    closing = closing.select(_period="period", _account_id="account_id", closing="mrr")
+    joined = members.left_join(
+        closing,
+        (members.period == closing._period) & (members.account_id == closing._account_id),
+    )
+    facts = joined.select(
+        "period",
+        "account_id",
+        "initial_mrr",
+        cohort=joined.first_paid_month,
+        closing=joined.closing.fill_null(0.0),
+        paying=joined.closing.notnull().cast("int64"),
+    )
+    return frame.with_company(facts, *COMPANY_DIMENSIONS)
+
+
 def _subscription(name: str, **fields: object) -> Metric:
     fields.setdefault("department", "finance")
     fields.setdefault("indicator", "lagging")
@@ -87,6 +152,12 @@ def _subscription(name: str, **fields: object) -> Metric:
 _SNAPSHOT = {"grains": ANY_GRAIN, "dimensions": SNAPSHOT_DIMENSIONS, "facts": snapshot_facts}
 _MOVES = {"grains": MONTHLY, "dimensions": COMPANY_DIMENSIONS, "facts": movement_facts}
 _COHORT = {"grains": ANY_GRAIN, "dimensions": COMPANY_DIMENSIONS, "facts": opening_cohort_facts}
+_COHORTS = {
+    "grains": ANY_GRAIN,
+    "dimensions": ("cohort", *COMPANY_DIMENSIONS),
+    "facts": cohort_facts,
+    "default_dimensions": ("cohort",),
+}
 _MRR_EDGES = (
     "Annual and quarterly plans are divided by 12 and 3; a $2,000-a-year plan is $166.67.",
     "Trials, taxes and one-off charges are excluded; the subscription discount is applied.",
@@ -331,5 +402,34 @@ METRICS = (
         department="customer_success",
         measure=Ratio(Sum("expanded"), Count()),
         **_COHORT,
+    ),
+    _subscription(
+        "logo_retention",
+        description="Share of the companies that first paid in a cohort month who still pay "
+        "on the period's closing day.",
+        formula="Companies of the cohort with MRR > 0 on the closing day ÷ companies in the "
+        "cohort.",
+        unit="ratio",
+        direction="higher",
+        department="customer_success",
+        measure=Ratio(Sum("paying"), Count()),
+        edge_cases=(
+            "Slice by `cohort` (the first paid month) for the cohort retention matrix; "
+            "`ws.metrics.cohort_matrix` pivots it to cohort × months since.",
+            "A company that churned and came back counts as retained while it pays.",
+        ),
+        **_COHORTS,
+    ),
+    _subscription(
+        "revenue_retention",
+        description="What the companies of a cohort pay on the period's closing day, as a "
+        "share of what they paid at the end of their first paid month.",
+        formula="Closing MRR of the cohort ÷ its MRR at the end of its first paid month.",
+        unit="ratio",
+        direction="higher",
+        department="customer_success",
+        measure=Ratio(Sum("closing"), Sum("initial_mrr")),
+        edge_cases=("Above 1 when the cohort's expansion outweighs its churn.",),
+        **_COHORTS,
     ),
 )
