@@ -3,7 +3,7 @@
 Usage: ``python -m benchmarks [NAME ...] [--sizes N,N,...] [--repeat N]``.
 Each benchmark runs in a fresh subprocess per measurement so that peak RSS is the
 process's own, and reports medians over ``--repeat`` runs. Sizes mean something
-different per benchmark — accounts for ``generator``, source records for
+different per benchmark — accounts for ``generator`` and ``metrics``, source records for
 ``resolution``, rows for ``ingest`` — so each has its own ``DEFAULT_SIZES``;
 ``--sizes`` overrides them for every benchmark named.
 """
@@ -16,12 +16,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from benchmarks import generator, ingest, resolution
+from benchmarks import generator, ingest, metrics, resolution
 
 MODULES: dict[str, ModuleType] = {
     "generator": generator,
     "resolution": resolution,
     "ingest": ingest,
+    "metrics": metrics,
 }
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     name: module.run for name, module in MODULES.items()

@@ -69,3 +69,15 @@ def test_arr_equals_a_row_by_row_computation(demo_workspace: revhub.Workspace) -
     arr = _by_month(demo_workspace, "arr")[dt.date(2026, 6, 1)]
     assert expected > 0
     assert arr == pytest.approx(expected * 12, rel=1e-9)
+
+
+def test_cohort_matrix_starts_whole_and_never_exceeds_it(
+    demo_workspace: revhub.Workspace,
+) -> None:
+    matrix = demo_workspace.metrics.cohort_matrix("logo_retention", end=END)
+    assert len(matrix) >= 12
+    assert (matrix[0] == 1.0).all(), "every cohort pays in its first month"
+    values = matrix.stack()
+    assert ((values >= 0) & (values <= 1)).all()
+    last = matrix.index.max()
+    assert matrix.loc[last].notna().sum() == 1, "the newest cohort has one month so far"

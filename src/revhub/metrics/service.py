@@ -57,14 +57,21 @@ class Metrics:
             raise MetricError("*", f"unknown grain `{grain}`; use one of {', '.join(GRAINS)}.")
         end = end or self._ws.as_of()
         start = start or default_start(grain, end)
+        tables, sql = self._table, self._ws.con.sql
+        if self._ws.settings.engine.kind == "spark":
+            from revhub.metrics.spark import spark_tables
+
+            spark = spark_tables(self._ws.settings)
+            tables, sql = spark.table, spark.sql
+            materialise = spark.materialise if materialise else None
         return Frame(
-            self._table,
+            tables,
             grain=grain,
             start=start,
             end=end,
             settings=self._ws.settings.metrics,
             materialise=materialise,
-            sql=self._ws.con.sql,
+            sql=sql,
         )
 
     def _table(self, name: str) -> ibis.Table | None:
@@ -116,6 +123,33 @@ class Metrics:
         if output == "pandas":
             return expression.to_pandas()
         raise MetricError(name, f"unknown output `{output}`; use pandas, arrow, polars or ibis.")
+
+
+    def cohort_matrix(
+        self,
+        name: Literal["logo_retention", "revenue_retention"] = "logo_retention",
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        where: Mapping[str, WhereValue] | None = None,
+    ) -> Any:
+        """The cohort retention matrix: one row per cohort (first paid month), one column
+        per month since it first paid (0, 1, 2, ...), as a pandas DataFrame.
+
+        ``start`` defaults to the workspace's first month of history.
+        """
+        from revhub.metrics.materialise import history_start
+
+        end = end or self._ws.as_of()
+        start = start or history_start(self._ws, end)
+        values = self.compute(name, by=["cohort"], start=start, end=end, where=where)
+        values = values[values.cohort.notna()]
+        months = [
+            (p.year - c.year) * 12 + p.month - c.month
+            for p, c in zip(values.period, values.cohort, strict=True)
+        ]
+        values = values.assign(months_since=months)
+        return values.pivot(index="cohort", columns="months_since", values="value")
 
 
 def _has(con: Any, database: str, table: str) -> bool:
