@@ -39,7 +39,7 @@ def test_the_company_has_every_part_of_the_business(demo_data: GenerationReport)
     for name in ("accounts", "contacts", "leads", "touchpoints", "lifecycle_events",
                  "opportunities", "opportunity_history", "subscriptions", "invoices",
                  "payments", "product_usage", "support_tickets", "nps_responses",
-                 "marketing_spend", "targets", "tech_stack_tools", "fx_rates",
+                 "marketing_spend", "targets", "tech_stack_tools", "fx_rates", "cost_of_revenue",
                  "duplicate_records", "invalid_values", "stale_deals", "funnel_bottlenecks",
                  "churn_reasons"):  # fmt: skip
         assert rows[name] > 0, name

@@ -22,10 +22,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from revhub.demo.customers.catalog import build_catalog
+from revhub.demo.customers.costs import CATEGORIES, PriceCosts, chunk_costs, cost_of_revenue
 from revhub.demo.customers.simulate import simulate_customers
 from revhub.demo.customers.targets import targets
 from revhub.demo.gtm.org import build_org
@@ -129,9 +131,11 @@ def generate(spec: DemoSpec, out: Path | str, progress: Progress | None = None) 
                 writers.write(name, data)
         _report(progress, "company", 1, total_steps)
         leads, opportunities = [], []
+        prices, costs = PriceCosts.of(catalog["prices"]), np.zeros((spec.months, len(CATEGORIES)))
         for number, accounts in enumerate(chunks):
             gtm = simulate_gtm(spec, org, number, accounts)
             customers = simulate_customers(spec, org, catalog, gtm, number)
+            costs += chunk_costs(spec, prices, customers)
             tables, truth = plant_data_problems(spec, _merge(gtm, customers), number)
             for name, data in (*tables.items(), *truth.items()):
                 writers.write(name, data)
@@ -140,6 +144,7 @@ def generate(spec: DemoSpec, out: Path | str, progress: Progress | None = None) 
             _report(progress, "accounts", number + 2, total_steps)
         writers.write("marketing_spend", marketing_spend(spec, org, pa.concat_tables(leads)))
         writers.write("targets", targets(spec, org, pa.concat_tables(opportunities)))
+        writers.write("cost_of_revenue", cost_of_revenue(spec, costs))
         writers.write("funnel_bottlenecks", funnel_bottlenecks(spec))
         for definition in (*TABLES, *TRUTH_TABLES):  # every table exists, even if empty
             if definition.name not in writers.writers:

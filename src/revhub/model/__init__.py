@@ -12,7 +12,16 @@ to them are explicit steps in ``revhub.model.migrations``.
 from __future__ import annotations
 
 from revhub.errors import ModelError, did_you_mean
-from revhub.model import billing, customer, marketing, operations, organisation, sales, truth
+from revhub.model import (
+    billing,
+    customer,
+    finance,
+    marketing,
+    operations,
+    organisation,
+    sales,
+    truth,
+)
 from revhub.model.migrations import SCHEMA_VERSION
 from revhub.model.schema import Column, ForeignKey, Table
 
@@ -23,6 +32,7 @@ TABLES: tuple[Table, ...] = (
     *billing.TABLES,
     *customer.TABLES,
     *operations.TABLES,
+    *finance.TABLES,
 )
 TRUTH_TABLES: tuple[Table, ...] = truth.TABLES
 

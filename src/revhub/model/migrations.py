@@ -18,7 +18,9 @@ from dataclasses import dataclass
 class Migration:
     """One step of the schema: its version, what it changes, and the SQL statements.
 
-    Version 1 creates every table from the definitions and has no statements of its own.
+    Every migration first creates the tables of the model that do not exist yet (empty,
+    from their definitions), then runs its statements: a migration that only adds tables
+    needs none. Version 1 creates every table; version 2 adds the finance tables.
     """
 
     version: int
@@ -28,6 +30,7 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "Create the canonical model and the truth schema from the definitions."),
+    Migration(2, "Add the finance tables cost_of_revenue and forecast_snapshots."),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -61,7 +61,7 @@ def test_every_source_reads_back_without_a_rejected_record(
 ) -> None:
     _, export, batches = exported
     assert set(batches) == {"zendesk", "ga4", "ads", "product_usage", "fx_rates", "targets",
-                            "tech_stack", "netsuite_spend", "nps"}  # fmt: skip
+                            "tech_stack", "netsuite_spend", "netsuite_costs", "nps"}  # fmt: skip
     for name, found in batches.items():
         assert not [r for b in found for r in b.rejected], name
     assert export.sources["nps"] == {
@@ -138,6 +138,7 @@ def test_ad_spend_months_and_amounts_match_the_demo(
         ("targets", "targets", "anaplan"),
         ("tech_stack", "tech_stack_tools", "netsuite"),
         ("netsuite_spend", "marketing_spend", "netsuite"),
+        ("netsuite_costs", "cost_of_revenue", "netsuite"),
         ("nps", "nps_responses", "delighted"),
     ],
 )

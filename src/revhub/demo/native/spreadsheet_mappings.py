@@ -6,6 +6,8 @@ canonical values; ``mapping_text`` puts them into the mappings' ``values``.
 
 from __future__ import annotations
 
+from revhub.demo.customers.costs import GL_ACCOUNTS  # cost category -> NetSuite GL account
+
 SEGMENTS = {"smb": "SMB", "mid_market": "Mid-Market", "enterprise": "Enterprise"}
 REGIONS = {"north_america": "North America", "emea": "EMEA", "apac": "APAC", "latam": "LATAM"}
 GRAINS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
@@ -81,6 +83,18 @@ columns:
 keys:
   campaign_id: {column: HubSpot Campaign ID, source: hubspot}
 """,
+    "cost_of_revenue": """\
+table: cost_of_revenue
+files: cost_of_revenue.csv
+id: Journal Line ID
+columns:
+  month: {column: Period, format: "%b %Y"}
+  category: {column: Account, values: {GL_ACCOUNTS}}
+  gl_account: Account
+  currency: Currency
+  amount: Amount
+  created_at: Posted
+""",
     "nps": """\
 table: nps_responses
 files: responses.csv
@@ -105,7 +119,12 @@ def mapping_text(name: str) -> str:
     True
     """
     text = MAPPINGS[name]
-    labels = {"GRAINS": GRAINS, "SEGMENTS": SEGMENTS, "REGIONS": REGIONS}
+    labels = {
+        "GRAINS": GRAINS,
+        "SEGMENTS": SEGMENTS,
+        "REGIONS": REGIONS,
+        "GL_ACCOUNTS": GL_ACCOUNTS,
+    }
     for label, values in {**labels, "DEPARTMENTS": DEPARTMENTS}.items():
         inline = ", ".join(f"{shown}: {canonical}" for canonical, shown in values.items())
         text = text.replace("{" + label + "}", "{" + inline + "}")

@@ -15,6 +15,8 @@ tech_stack (files,        ``vendors.csv``: NetSuite vendor records of the tools,
 netsuite)                 "Yes"/"No" system-of-record flag
 netsuite_spend (files,    ``marketing_spend.csv``: NetSuite marketing expenses per
 netsuite)                 period ("Jul 2024"), department label and HubSpot campaign id
+netsuite_costs (files,    ``cost_of_revenue.csv``: NetSuite journal lines of the cost of
+netsuite)                 revenue per period, by GL account ("5010 Hosting")
 nps (files, delighted)    ``responses.csv``: Delighted NPS answers with the Stripe
                           customer and the CRM contact ids, times "… UTC"
 ========================  =============================================================
@@ -46,6 +48,9 @@ from revhub.demo.native.spreadsheet_mappings import (
     mapping_text,
 )
 
+# Sources whose mapping file is named after the table rather than the source.
+_MAPPING_NAMES = {"netsuite_spend": "marketing_spend", "netsuite_costs": "cost_of_revenue"}
+
 
 def write_spreadsheets(tables: Mapping[str, pa.Table], out: Path) -> NativeExport:
     """Write the usage, rates, targets, NetSuite and Delighted files under ``out``."""
@@ -58,13 +63,14 @@ def write_spreadsheets(tables: Mapping[str, pa.Table], out: Path) -> NativeExpor
         ("targets", "anaplan", "targets.csv", _targets(tables), ";"),
         ("tech_stack", "netsuite", "vendors.csv", _vendors(tables["tech_stack_tools"]), ","),
         ("netsuite_spend", "netsuite", "marketing_spend.csv", _spend(tables), ","),
+        ("netsuite_costs", "netsuite", "cost_of_revenue.csv", _costs(tables), ","),
         ("nps", "delighted", "responses.csv", _responses(tables), ","),
     ]
     for name, folder, file, rows, delimiter in sheets:
         root = _folder(out, folder)
         options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
         pacsv.write_csv(rows, root / file, write_options=options)
-        mapping = "marketing_spend" if name == "netsuite_spend" else name
+        mapping = _MAPPING_NAMES.get(name, name)
         (root / f"{mapping}.yaml").write_text(mapping_text(mapping), encoding="utf-8")
         export.add(name, {"kind": "files", "path": folder, "mapping": f"{folder}/{mapping}.yaml"})
     return export
@@ -148,6 +154,20 @@ def _spend(tables: Mapping[str, pa.Table]) -> pa.Table:
             "Currency": ledger["currency"],
             "Amount": ledger["amount"],
             "Posted": ledger["created_at"],
+        }
+    )
+
+
+def _costs(tables: Mapping[str, pa.Table]) -> pa.Table:
+    costs = tables["cost_of_revenue"]
+    return pa.table(
+        {
+            "Journal Line ID": costs["source_id"],
+            "Period": pc.strftime(costs["month"], format="%b %Y"),
+            "Account": costs["gl_account"],
+            "Currency": costs["currency"],
+            "Amount": costs["amount"],
+            "Posted": costs["created_at"],
         }
     )
 
