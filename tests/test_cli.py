@@ -15,8 +15,8 @@ from revhub.reference import DOCS, cli_reference, model_reference
 def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
     result = run_cli("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Revenue summary" in result.stdout
-    for measure in ("Paying customers", "ARR", "Open pipeline", "expansion bookings"):
+    assert "Scorecard" in result.stdout and "metrics computed" in result.stdout
+    for measure in ("ARR", "Net new MRR", "Paying customers", "New bookings"):
         assert measure in result.stdout
     status = run_cli("status", "-w", "revhub-demo", cwd=tmp_path)
     assert status.returncode == 0, status.stderr

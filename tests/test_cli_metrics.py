@@ -101,4 +101,3 @@ def test_compute_stores_every_default_table(workspace: Path) -> None:
         metrics = set(results.metric.to_pyarrow().to_pylist())
         assert metrics == {m.name for m in ws.metrics.list()}
         assert results.filter(results.grain == "quarter").count().execute() > 0
-

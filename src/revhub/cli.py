@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from revhub import cli_demo, cli_identity, cli_ingest, cli_metrics, cli_quality
+from revhub import (
+    cli_demo,
+    cli_identity,
+    cli_ingest,
+    cli_metrics,
+    cli_quality,
+    cli_scorecard,
+)
 from revhub import workspace as workspace_module
 from revhub.cli_demo import AsOfOption
 from revhub.cli_output import (
@@ -101,8 +108,10 @@ app.command()(cli_identity.resolve)
 app.command()(cli_quality.quality)
 app.command()(cli_metrics.metric)
 app.command()(cli_metrics.compute)
+app.command("scorecard")(cli_scorecard.scorecard_command)
 app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 app.add_typer(cli_identity.override_app, name="override")
+app.add_typer(cli_scorecard.targets_app, name="targets")
 
 
 def main() -> None:

@@ -25,15 +25,17 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from revhub import workspace as workspace_module
 from revhub.cli_identity import TRUTH_META, print_resolve_report, print_scores
 from revhub.cli_ingest import print_ingest_report
-from revhub.cli_output import WorkspaceOption, console, print_rows, print_summary, state
+from revhub.cli_output import WorkspaceOption, console, print_rows, state
+from revhub.cli_scorecard import print_scorecard
 from revhub.config import Settings, load_settings
 from revhub.demo.generator import GenerationReport, generate
 from revhub.demo.native.declare import declare_sources
 from revhub.demo.native.write import IDENTITY_TRUTH, SOURCES_FILE, NativeReport, write_native
 from revhub.demo.spec import DemoSpec, first_of_month
+from revhub.metrics.materialise import compute_all
+from revhub.metrics.scorecard import scorecard
 from revhub.model import TRUTH_TABLES
 from revhub.quality import QualityReport
-from revhub.summary import revenue_summary
 
 DEMO_DATA = Path("demo-data") / "native"
 
@@ -187,10 +189,18 @@ def demo(
         print_scores(ws.evaluate_resolution(out / IDENTITY_TRUTH))
         with console.status("Checking data quality"):
             _print_quality(ws.quality(as_of=spec.as_of))
-        print_summary(revenue_summary(ws, spec.as_of, ws.settings.base_currency, ws.crosswalk()))
+        with console.status("Computing every metric") as status:
+            computed = compute_all(ws, on_metric=lambda m: status.update(f"Computing {m.name}"))
+        console.print(
+            f"Metrics: {computed.metrics} metrics computed month by month from "
+            f"{computed.start} to {computed.end} in {computed.seconds:.1f}s."
+        )
+        with console.status("Scoring the company against its targets"):
+            card = scorecard(ws, department="company")
+        print_scorecard(card, ws.settings.base_currency)
     console.print(
-        f"Workspace: [bold]{workspace}[/]  (try: revhub quality -w {workspace}; "
-        f"revhub quarantine list -w {workspace})"
+        f"Workspace: [bold]{workspace}[/]  (try: revhub scorecard -w {workspace}; "
+        f"revhub metric list -w {workspace}; revhub quality -w {workspace})"
     )
     if serve:
         console.print("[dim]The dashboard is not part of this release yet; nothing to serve.[/]")

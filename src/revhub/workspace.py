@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ class Workspace:
         self._migrate()
 
     # -- lifecycle -------------------------------------------------------------------------
-    @property
+    @cached_property
     def metrics(self) -> Metrics:
         """Every revenue metric, computed on this workspace; see ``revhub.metrics``."""
         from revhub.metrics.service import Metrics

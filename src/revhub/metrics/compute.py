@@ -59,9 +59,11 @@ def metric_values(
     by: Sequence[str] = (),
     where: Mapping[str, WhereValue] | None = None,
 ) -> ibis.Table:
-    """The values of ``metric`` in ``frame`` by ``by``, keeping facts matching ``where``
-    (dimension → value or list of values; None matches unknown)."""
+    """The values of ``metric`` in ``frame`` by ``by`` (after the dimensions it is always
+    sliced by), keeping facts matching ``where`` (dimension → value or list of values;
+    None matches unknown)."""
     where = dict(where or {})
+    by = [*(d for d in metric.always_by if d not in by), *by]
     check_request(metric, frame, by=by, where=where)
     if isinstance(metric.measure, Formula):
         values = _formula_values(metric, metric.measure, frame, by, where)

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
-Unit = Literal["money", "count", "ratio", "days", "months", "money_per_day", "score", "multiple"]
+Unit = Literal[
+    "money", "count", "ratio", "days", "hours", "months", "money_per_day", "score", "multiple"
+]
 Direction = Literal["higher", "lower", "neutral"]
 Indicator = Literal["leading", "lagging"]
 DEPARTMENT_ORDER = ("company", "marketing", "sales", "customer_success", "partners", "finance")
@@ -156,6 +158,12 @@ class Formula:
 class Metric:
     """One revenue metric, defined once.
 
+    ``snapshot`` metrics are a state on each period's closing day (MRR, open pipeline),
+    not a flow summed over the period: a running period is judged on its value so far
+    against the full target, not a pro-rated one. ``always_by`` names dimensions the
+    metric is always sliced by, because a total across them means nothing (the
+    conversion of every funnel stage at once).
+
     >>> from revhub.metrics.registry import get_metric
     >>> get_metric("logo_churn_rate").unit
     'ratio'
@@ -174,11 +182,13 @@ class Metric:
     facts: FactsFn | None = None
     edge_cases: tuple[str, ...] = ()
     default_dimensions: tuple[str, ...] = ()
+    always_by: tuple[str, ...] = ()
+    snapshot: bool = False
     tags: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if (self.facts is None) != isinstance(self.measure, Formula):
             raise ValueError(f"metric {self.name}: a Formula has no facts; others need them")
-        unknown = set(self.default_dimensions) - set(self.dimensions)
+        unknown = (set(self.default_dimensions) | set(self.always_by)) - set(self.dimensions)
         if unknown:
             raise ValueError(f"metric {self.name}: default dimensions {unknown} not offered")

@@ -25,7 +25,7 @@ def format_value(value: float | None, unit: str, currency: str = "") -> str:
         return f"{value:.1%}"
     if unit == "count":
         return f"{value:,.0f}"
-    if unit in ("days", "months"):
+    if unit in ("days", "hours", "months"):
         return f"{value:,.1f} {unit}"
     if unit == "multiple":
         return f"{value:,.2f}×"

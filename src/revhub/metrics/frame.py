@@ -102,19 +102,20 @@ class Frame:
     def to_company(self, table: ibis.Table, column: str) -> ibis.Table:
         """``table`` with ``column`` (an account id) replaced by its company id."""
         companies = self.shared("company_of_account", self._company_of_account)
-        joined = table.left_join(companies, table[column] == companies.record_id)
-        mapped = ibis.coalesce(joined.entity_id, joined[column])
-        return joined.mutate(**{column: mapped}).drop("record_id", "entity_id")
+        joined = table.left_join(companies, table[column] == companies._record_id)
+        mapped = ibis.coalesce(joined._company_id, joined[column])
+        return joined.mutate(**{column: mapped}).drop("_record_id", "_company_id")
 
     def _company_of_account(self) -> ibis.Table:
+        """``_record_id`` (an account record) → ``_company_id`` (its company)."""
         if not self.has("resolve.crosswalk"):
             accounts = self.raw("accounts")
-            return accounts.select(record_id=accounts.account_id, entity_id=accounts.account_id)
+            return accounts.select(_record_id="account_id", _company_id="account_id")
         crosswalk = self.raw("resolve.crosswalk")
         crosswalk = crosswalk.filter(
             (crosswalk.entity == "account") & (crosswalk.record_table == "accounts")
         )
-        return crosswalk.select("record_id", "entity_id")
+        return crosswalk.select(_record_id="record_id", _company_id="entity_id")
 
     def companies(self) -> ibis.Table:
         """One row per company: ``account_id`` (the company id) and its dimensions."""

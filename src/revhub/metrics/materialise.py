@@ -10,7 +10,8 @@ of its default dimensions, over the workspace's whole history, into one long tab
     mrr    | month | 2026-10-01 | segment  | enterprise | 440422.70
 
 ``dimension`` is null for the company-wide row; ``member`` is null when the dimension's
-value is unknown. Intermediate tables that several metrics share (item MRR, monthly
+value is unknown. A metric that is always sliced (funnel conversion, by stage) is stored
+by that dimension only. Intermediate tables that several metrics share (item MRR, monthly
 movements, snapshots) are stored once per grain as temporary tables, so they are built
 once. The new results replace the old in one transaction; ``metrics.runs`` records each
 run.
@@ -105,7 +106,7 @@ def compute_all(
     """Compute every metric (or ``metrics``) at each of ``grains`` for the company and
     by each default dimension, and store them in ``metrics.results``."""
     began = time.perf_counter()
-    end = end or ws.as_of()
+    end = end or ws.metrics.default_end()
     start = start or history_start(ws, end)
     chosen = list(metrics or ws.metrics.list())
     con = ws.con
@@ -130,7 +131,9 @@ def compute_all(
 def _long(metric: Metric, grain: Grain, frame: Any) -> ibis.Table:
     """The metric's company-wide and per-dimension values in the long shape."""
     parts = []
-    for dimension in (None, *metric.default_dimensions):
+    # a metric always sliced by a dimension (funnel stage) is stored by it alone
+    dimensions = metric.always_by[:1] or (None, *metric.default_dimensions)
+    for dimension in dimensions:
         by = [dimension] if dimension else []
         values = metric_values(metric, frame, by=by)
         parts.append(

@@ -19,6 +19,7 @@ import ibis
 from revhub.errors import MetricError
 from revhub.metrics.compute import WhereValue, metric_values
 from revhub.metrics.core import GRAINS, Grain, Metric
+from revhub.metrics.custom import workspace_custom_metrics
 from revhub.metrics.frame import Frame, Materialise
 from revhub.metrics.periods import default_start
 from revhub.metrics.registry import get_metric, shipped_metrics
@@ -34,14 +35,30 @@ class Metrics:
 
     def __init__(self, ws: Workspace) -> None:
         self._ws = ws
+        self._custom: tuple[float | None, tuple[Metric, ...]] = (None, ())
 
     def list(self) -> list[Metric]:
-        """Every metric this workspace knows, in catalogue order."""
-        return list(shipped_metrics().values())
+        """Every metric this workspace knows: the shipped catalogue, then its own."""
+        return [*shipped_metrics().values(), *self.custom()]
 
     def get(self, name: str) -> Metric:
         """The metric called ``name``, or a MetricError with the nearest name."""
-        return get_metric(name)
+        return get_metric(name, extra=self.custom())
+
+    def default_end(self) -> dt.date:
+        """Where metrics end unless told: the last complete day, the day before the
+        workspace's as-of date (the demo's history ends the day before it; a live
+        workspace's today is still running)."""
+        return self._ws.as_of() - dt.timedelta(days=1)
+
+    def custom(self) -> tuple[Metric, ...]:
+        """The workspace's own SQL metrics (``[metrics] custom``), read again whenever
+        the file changes; see ``revhub.metrics.custom``."""
+        path = self._ws.root / self._ws.settings.metrics.custom
+        stamp = path.stat().st_mtime if path.exists() else None
+        if stamp != self._custom[0]:
+            self._custom = (stamp, workspace_custom_metrics(self._ws))
+        return self._custom[1]
 
     def frame(
         self,
@@ -52,18 +69,17 @@ class Metrics:
         materialise: Materialise | None = None,
     ) -> Frame:
         """The frame metrics are built in: this workspace's tables over [start, end]
-        (default: the trailing year, quarter... ending on the workspace's as-of date)."""
+        (default: the trailing year, 8 quarters... ending on ``default_end()``)."""
         if grain not in GRAINS:
             raise MetricError("*", f"unknown grain `{grain}`; use one of {', '.join(GRAINS)}.")
-        end = end or self._ws.as_of()
+        end = end or self.default_end()
         start = start or default_start(grain, end)
         tables, sql = self._table, self._ws.con.sql
         if self._ws.settings.engine.kind == "spark":
             from revhub.metrics.spark import spark_tables
 
             spark = spark_tables(self._ws.settings)
-            tables, sql = spark.table, spark.sql
-            materialise = spark.materialise if materialise else None
+            tables, sql, materialise = spark.table, spark.sql, spark.materialise
         return Frame(
             tables,
             grain=grain,
@@ -124,7 +140,6 @@ class Metrics:
             return expression.to_pandas()
         raise MetricError(name, f"unknown output `{output}`; use pandas, arrow, polars or ibis.")
 
-
     def cohort_matrix(
         self,
         name: Literal["logo_retention", "revenue_retention"] = "logo_retention",
@@ -140,7 +155,7 @@ class Metrics:
         """
         from revhub.metrics.materialise import history_start
 
-        end = end or self._ws.as_of()
+        end = end or self.default_end()
         start = start or history_start(self._ws, end)
         values = self.compute(name, by=["cohort"], start=start, end=end, where=where)
         values = values[values.cohort.notna()]

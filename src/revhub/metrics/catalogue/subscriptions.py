@@ -149,7 +149,12 @@ def _subscription(name: str, **fields: object) -> Metric:
     return Metric(name=name, **fields)  # type: ignore[arg-type]
 
 
-_SNAPSHOT = {"grains": ANY_GRAIN, "dimensions": SNAPSHOT_DIMENSIONS, "facts": snapshot_facts}
+_SNAPSHOT = {
+    "grains": ANY_GRAIN,
+    "dimensions": SNAPSHOT_DIMENSIONS,
+    "facts": snapshot_facts,
+    "snapshot": True,
+}
 _MOVES = {"grains": MONTHLY, "dimensions": COMPANY_DIMENSIONS, "facts": movement_facts}
 _COHORT = {"grains": ANY_GRAIN, "dimensions": COMPANY_DIMENSIONS, "facts": opening_cohort_facts}
 _COHORTS = {
