@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
+from revhub.model.regions import region_sql
 from revhub.resolve.records import ACCOUNTS, PEOPLE
 
 # Field → SQL of its usable value, over a record ``r`` and its canonical row ``s``.
@@ -35,7 +36,8 @@ ACCOUNT_FIELDS: dict[str, str] = {
     "owner_id": "s.owner_id",
     "lifecycle_stage": "s.lifecycle_stage",
     "segment": "s.segment",
-    "region": "s.region",
+    # a record without a region gets its country's (HubSpot, Stripe and Zendesk keep none)
+    "region": f"coalesce(s.region, {region_sql('r.country_key')})",
     "csm_id": "s.csm_id",
     "partner_id": "s.partner_id",
     "territory_id": "s.territory_id",
