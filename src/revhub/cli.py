@@ -98,7 +98,7 @@ def summary(
     """Print the revenue summary: accounts, customers, ARR, pipeline, bookings."""
     with _open(workspace) as ws:
         day = as_of.date() if as_of else ws.as_of()
-        print_summary(revenue_summary(ws, day, ws.settings.base_currency, ws.crosswalk()))
+        print_summary(revenue_summary(ws, day))
 
 
 app.command("generate")(cli_demo.generate_command)

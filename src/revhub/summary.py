@@ -1,9 +1,9 @@
-"""The short revenue summary `revhub demo` prints until the dashboard exists.
+"""The short revenue summary `revhub summary` prints: headline numbers from the metrics.
 
-Read from the workspace with Ibis: accounts, paying customers, ARR, open pipeline and
-new and expansion bookings in the last full quarter (renewals keep revenue, they do not
-add it), all in the base currency at each row's recorded rate. These are plain first
-cuts; the metrics layer defines the official versions.
+Every number is a metric of the catalogue (``revhub.metrics``), so the summary agrees
+with the scorecard, the API and the dashboard: companies (resolved, not per-source
+copies), paying customers, ARR, open pipeline on the last complete day, and new plus
+expansion bookings in the last full quarter (renewals keep revenue, they do not add it).
 
 >>> last_full_quarter(dt.date(2026, 11, 1))
 (datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))
@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-import ibis
+from revhub.metrics.core import Grain
 
-
-class _Tables(Protocol):
-    def table(self, name: str) -> ibis.Table: ...
+if TYPE_CHECKING:
+    from revhub.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -45,74 +44,28 @@ def last_full_quarter(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return start, quarter_start
 
 
-_MONTHS_PER_INTERVAL = {"month": 1, "quarter": 3, "year": 12}
-
-
-def annual_recurring_revenue(ws: _Tables, as_of: dt.date) -> ibis.Scalar:
-    """ARR on ``as_of``: running paid subscription items, monthly-normalised × 12, after
-    the subscription discount, in base currency."""
-    subs = ws.table("subscriptions")
-    items = ws.table("subscription_items")
-    day = ibis.literal(as_of)
-    running = subs.filter(
-        (subs.start_date <= day)
-        & (subs.ended_date.isnull() | (subs.ended_date > day))
-        & (subs.trial_end_date.isnull() | (subs.trial_end_date < day))
-    )
-    live_items = items.filter(
-        (items.start_date <= day) & (items.end_date.isnull() | (items.end_date > day))
-    )
-    joined = live_items.join(running, live_items.subscription_id == running.subscription_id)
-    months = joined.billing_interval.cases(*_MONTHS_PER_INTERVAL.items(), else_=1)
-    monthly = (
-        joined.quantity
-        * joined.unit_amount_base.cast("float64")
-        * (1 - joined.discount_percent.fill_null(0))
-        / months
-    )
-    return (monthly.sum() * 12).fill_null(0)
-
-
-def revenue_summary(
-    ws: _Tables, as_of: dt.date, currency: str = "USD", crosswalk: ibis.Table | None = None
-) -> RevenueSummary:
-    """Compute the summary for the workspace ``ws`` as it stood on ``as_of``.
-
-    With identity resolution's ``crosswalk`` (record_id → entity_id), accounts and paying
-    customers count companies, not the copies each source keeps of them.
-    """
-    accounts = ws.table("accounts")
-    subs = ws.table("subscriptions")
-    opps = ws.table("opportunities")
-    day = ibis.literal(as_of)
-    running = subs.filter(
-        (subs.start_date <= day) & (subs.ended_date.isnull() | (subs.ended_date > day))
-    )
-    if crosswalk is None:
-        companies = accounts.count()
-        paying = running.account_id.nunique()
-    else:
-        account_entities = crosswalk.filter(crosswalk.entity == "account")
-        companies = account_entities.entity_id.nunique()
-        paying = running.join(
-            account_entities, running.account_id == account_entities.record_id
-        ).entity_id.nunique()
-    open_opps = opps.filter(~opps.is_closed)
+def revenue_summary(ws: Workspace, as_of: dt.date) -> RevenueSummary:
+    """The summary of ``ws`` as it stood at the start of ``as_of`` (snapshots are taken
+    on the day before, the last complete day)."""
+    day = as_of - dt.timedelta(days=1)
     start, end = last_full_quarter(as_of)
-    won = opps.filter(
-        opps.is_won
-        & opps.opportunity_type.isin(["new_business", "expansion"])
-        & (opps.closed_date >= ibis.literal(start))
-        & (opps.closed_date < ibis.literal(end))
-    )
+
+    def value(name: str, grain: Grain = "day", first: dt.date = day, last: dt.date = day) -> float:
+        table = ws.metrics.compute(name, grain=grain, start=first, end=last, output="arrow")
+        return float(sum(v or 0.0 for v in table["value"].to_pylist()))
+
+    booked = end - dt.timedelta(days=1)
+    bookings = value("new_bookings", "quarter", start, booked)
+    bookings += value("expansion_bookings", "quarter", start, booked)
+    companies = ws.metrics.frame("day", day, day).companies()
     return RevenueSummary(
         as_of=as_of,
-        currency=currency,
-        accounts=int(companies.execute()),
-        paying_customers=int(paying.execute()),
-        arr=float(annual_recurring_revenue(ws, as_of).execute()),
-        open_pipeline=float(open_opps.amount_base.sum().fill_null(0).execute()),
-        open_opportunities=int(open_opps.count().execute()),
-        bookings_last_quarter=float(won.amount_base.sum().fill_null(0).execute()),
+        currency=ws.settings.base_currency,
+        accounts=int(companies.count().execute()),
+        paying_customers=int(value("paying_customers")),
+        arr=value("arr"),
+        open_pipeline=value("open_pipeline"),
+        open_opportunities=int(value("open_opportunities")),
+        bookings_last_quarter=bookings,
         quarter=(start, end),
     )
