@@ -16,12 +16,11 @@ from revhub.errors import ConfigError, MetricError
 from revhub.metrics.compute import metric_values
 from revhub.metrics.core import CountDistinct, Sum
 from revhub.metrics.custom import (
-    check_sql,
     load_custom_metrics,
     parse_custom_metrics,
-    resolve_tables_of,
     workspace_custom_metrics,
 )
+from revhub.metrics.custom_sql import check_sql, resolve_tables_of
 from revhub.model import get_table
 from revhub.workspace import Workspace
 

@@ -3,8 +3,9 @@
 ``metric_values`` returns an Ibis expression with the columns ``period``, the requested
 dimensions and ``value``, one row per period and dimension value. It checks the request
 first and reports every problem at once, naming the metric and offering the nearest
-valid name. Without dimensions every period in range is present: sums and counts are 0
-in a period without facts, rates are undefined (null), never a made-up 0.
+valid name. Without dimensions (or with each kept to one value by ``where``) every period
+in range is present: sums and counts are 0 in a period without facts, rates are
+undefined (null), never a made-up 0.
 
 >>> import datetime as dt
 >>> from revhub.metrics.registry import get_metric
@@ -74,8 +75,9 @@ def metric_values(
         facts = facts.filter((facts.period >= first) & (facts.period <= last))
         values = facts.group_by(["period", *by]).aggregate(value=metric.measure.value(facts))
     values = values.select("period", *by, value=values.value.cast("float64"))
-    if not by:
-        values = _every_period(values, frame, filled=metric.measure.additive)
+    pinned = {d: where[d] for d in by if isinstance(where.get(d), str | int | float | bool)}
+    if len(pinned) == len(by):  # one value per period: list every period in range
+        values = _every_period(values, frame, pinned, filled=metric.measure.additive)
     return values.order_by(["period", *by])
 
 
@@ -93,11 +95,16 @@ def _filtered(facts: ibis.Table, where: Mapping[str, WhereValue]) -> ibis.Table:
     return facts
 
 
-def _every_period(values: ibis.Table, frame: Frame, *, filled: bool) -> ibis.Table:
+def _every_period(
+    values: ibis.Table, frame: Frame, pinned: Mapping[str, WhereValue], *, filled: bool
+) -> ibis.Table:
+    """``values`` with a row for every period in range; ``pinned`` dimensions (each kept
+    to one value by ``where``) carry that value in the periods without facts."""
     spine = frame.periods().select(spine_period="period")
     joined = spine.left_join(values, spine.spine_period == values.period)
     value = joined.value.fill_null(0.0) if filled else joined.value
-    return joined.select(period=joined.spine_period, value=value)
+    constants = {d: ibis.literal(v, type=values[d].type()) for d, v in pinned.items()}
+    return joined.select(period=joined.spine_period, **constants, value=value)
 
 
 def _formula_values(

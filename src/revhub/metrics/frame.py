@@ -45,6 +45,17 @@ COMPANY_DIMENSIONS = ("segment", "region", "industry", "country", "owner", "team
 _GOLDEN_COLUMNS = ("segment", "region", "industry", "country", "owner_id", "csm_id", "partner_id")
 
 
+def first_day(value: ibis.Value, unit: str) -> ibis.Value:
+    """The first day (a date) of the ``unit`` (``W``, ``M``, ``Q``, ``Y``) holding
+    ``value`` (a date or time).
+
+    Use it instead of ``date.truncate(unit).cast("date")``: Ibis drops that cast (the
+    type is already a date) and compiles the truncation to Spark's DATE_TRUNC, which
+    returns a timestamp. Truncating a timestamp keeps the cast on every engine.
+    """
+    return value.cast("timestamp").truncate(unit).cast("date")
+
+
 class Frame:
     """Where and how facts are built; see the module docstring."""
 
@@ -162,7 +173,7 @@ class Frame:
         day = value.cast("date")
         if self.grain == "day":
             return day
-        return day.truncate(_TRUNCATE[self.grain]).cast("date")
+        return first_day(day, _TRUNCATE[self.grain])
 
     def events(self, table: ibis.Table, when: str) -> ibis.Table:
         """Rows of ``table`` whose ``when`` (date or timestamp) falls in [start, end],

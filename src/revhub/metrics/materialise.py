@@ -132,7 +132,10 @@ def _long(metric: Metric, grain: Grain, frame: Any) -> ibis.Table:
     """The metric's company-wide and per-dimension values in the long shape."""
     parts = []
     # a metric always sliced by a dimension (funnel stage) is stored by it alone
-    dimensions = metric.always_by[:1] or (None, *metric.default_dimensions)
+    dimensions: tuple[str | None, ...] = metric.always_by[:1] or (
+        None,
+        *metric.default_dimensions,
+    )
     for dimension in dimensions:
         by = [dimension] if dimension else []
         values = metric_values(metric, frame, by=by)

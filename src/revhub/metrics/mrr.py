@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import ibis
 
-from revhub.metrics.frame import Frame
+from revhub.metrics.frame import Frame, first_day
 
 FAR_FUTURE = ibis.date(9999, 12, 31)
 _MONTHS_PER_INTERVAL = {"month": 1, "quarter": 3, "year": 12}
@@ -137,7 +137,7 @@ def first_paid_month(frame: Frame) -> ibis.Table:
 
 def _first_paid_month(frame: Frame) -> ibis.Table:
     items = item_mrr(frame)
-    month = items.in_service_from.truncate("M").cast("date")
+    month = first_day(items.in_service_from, "M")
     month_end = (month + ibis.interval(months=1) - ibis.interval(days=1)).cast("date")
     closing = ibis.least(month_end, ibis.literal(frame.end))
     covering = items.filter(

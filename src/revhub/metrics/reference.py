@@ -36,7 +36,9 @@ and on Spark alike. `revhub metric list` lists them; `revhub metric NAME` comput
   customers at the start, a win rate with no closed deals) is undefined: null in data,
   `—` on screen. Sums and counts of a period without events are 0.
 - **Dimensions.** `--by` slices by a dimension the metric offers; `--where` keeps facts
-  whose dimension has the given value(s). Without `--by`, every period in range is listed.
+  whose dimension has the given value(s). Without `--by`, every period in range is listed
+  (for a metric always sliced by a dimension, such as a funnel stage, when `--where`
+  keeps one value of it).
 
 ## Settings (`[metrics]` in revhub.toml)
 
@@ -69,6 +71,9 @@ def _metric_section(metric: Metric) -> list[str]:
         + (f" (stored by `revhub compute`: {stored})" if metric.default_dimensions else "")
         + ".",
     ]
+    if metric.always_by:
+        always = ", ".join(f"`{d}`" for d in metric.always_by)
+        lines.append(f"- **Always by:** {always} (a total across them means nothing).")
     if isinstance(metric.measure, Formula):
         inputs = ", ".join(f"`{name}`" for name in metric.measure.inputs.values())
         lines.append(f"- **Computed from:** {inputs}.")

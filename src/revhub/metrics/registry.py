@@ -19,13 +19,27 @@ from revhub.metrics.catalogue import (
     forecasting,
     funnel,
     marketing,
+    retention,
     sales,
+    sales_progress,
+    sales_targets,
     subscriptions,
     success,
 )
 from revhub.metrics.core import Metric
 
-_MODULES = (subscriptions, funnel, sales, marketing, success, finance, forecasting)
+_MODULES = (
+    subscriptions,
+    retention,
+    funnel,
+    sales,
+    sales_progress,
+    sales_targets,
+    marketing,
+    success,
+    finance,
+    forecasting,
+)
 
 
 @cache

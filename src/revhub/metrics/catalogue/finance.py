@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import ibis
 
@@ -206,11 +207,7 @@ def _payback(values: Mapping[str, ibis.Value]) -> ibis.Value:
     return values["cac"] / (per_customer * values["margin"]).nullif(0.0)
 
 
-def _finance(name: str, **fields: object) -> Metric:
-    fields.setdefault("department", "finance")
-    fields.setdefault("indicator", "lagging")
-    fields.setdefault("grains", MONTHLY)
-    return Metric(name=name, **fields)  # type: ignore[arg-type]
+_finance = partial(Metric, department="finance", indicator="lagging", grains=MONTHLY)
 
 
 _REVENUE_EDGES = (

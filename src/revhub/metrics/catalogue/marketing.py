@@ -14,7 +14,7 @@ Definitions every metric here shares:
   outbound, partner and referral, which sales and partners source. This first-touch rule
   stands until multi-touch attribution replaces it. Marketing-sourced pipeline and
   revenue are ``pipeline_created`` and ``new_bookings`` (``catalogue.sales``) restricted
-  to those deals, built from the same facts.
+  to those deals, built from the same facts (``catalogue.deals``).
 
 Counts defined elsewhere (leads, MQLs, SQLs, new bookings) are divided through a
 ``Formula`` naming their metric, so each is counted in one place. CAC needs new
@@ -25,12 +25,18 @@ them from the same MRR movements (a company-month with new MRR), and agree with 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import ibis
 
-from revhub.metrics.catalogue.deals import DEAL_DIMENSIONS, opportunity_facts, stacked
-from revhub.metrics.catalogue.sales import created_new_business, won_new_business
-from revhub.metrics.core import Formula, Metric, Ratio, Sum
+from revhub.metrics.catalogue.deals import (
+    DEAL_DIMENSIONS,
+    created_new_business,
+    first_won_deals,
+    stacked,
+    won_new_business,
+)
+from revhub.metrics.core import Formula, Grain, Metric, Ratio, Sum
 from revhub.metrics.frame import Frame
 from revhub.metrics.mrr import movements
 
@@ -45,8 +51,8 @@ MARKETING_CHANNELS = (
     "email",
     "direct",
 )
-MONTHLY = ("month", "quarter", "year")
-ANY_GRAIN = ("day", "week", "month", "quarter", "year")
+MONTHLY: tuple[Grain, ...] = ("month", "quarter", "year")
+ANY_GRAIN: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 SPEND_DIMENSIONS = ("channel", "campaign")
 SOURCED_DIMENSIONS = (*DEAL_DIMENSIONS, "campaign")
 
@@ -72,23 +78,6 @@ def _spend_facts(frame: Frame) -> ibis.Table:
 
 def _campaign_names(frame: Frame) -> ibis.Table:
     return frame.raw("campaigns").select(_campaign_id="campaign_id", campaign="name")
-
-
-def first_won_deals(frame: Frame) -> ibis.Table:
-    """Each company's first won new-business deal: ``account_id`` (company),
-    ``won_date`` and ``acquisition_channel``. Built once per frame."""
-    return frame.shared("first_won_deals", lambda: _first_won_deals(frame))
-
-
-def _first_won_deals(frame: Frame) -> ibis.Table:
-    deals = opportunity_facts(frame)
-    won = deals.filter((deals.opportunity_type == "new_business") & deals.is_won)
-    order = ibis.row_number().over(
-        group_by=won.account_id, order_by=[won.closed_on, won.opportunity_id]
-    )
-    first = won.mutate(_rank=order)
-    first = first.filter(first._rank == 0)
-    return first.select("account_id", won_date="closed_on", acquisition_channel="channel")
 
 
 def cac_facts(frame: Frame) -> ibis.Table:
@@ -156,11 +145,7 @@ def _spend_per(count: str) -> Formula:
     return Formula(inputs={"spend": "marketing_spend", "count": count}, combine=combine)
 
 
-def _marketing(name: str, **fields: object) -> Metric:
-    fields.setdefault("department", "marketing")
-    fields.setdefault("indicator", "lagging")
-    fields.setdefault("grains", MONTHLY)
-    return Metric(name=name, **fields)  # type: ignore[arg-type]
+_marketing = partial(Metric, department="marketing", indicator="lagging", grains=MONTHLY)
 
 
 _SPEND_EDGES = (

@@ -8,8 +8,8 @@
 - **NPS**: promoters answer 9–10, detractors 0–6; the score is the percentage of
   promoters minus the percentage of detractors, from −100 to 100.
 - **Onboarding** runs from a company's first won new-business deal (the same deal that
-  gives its acquisition channel, see ``catalogue.marketing``) to its first day of product
-  usage with the key feature on or after that day.
+  gives its acquisition channel, ``catalogue.deals.first_won_deals``) to its first day of
+  product usage with the key feature on or after that day.
 
 Churn, renewal and expansion by CSM and segment are the subscription metrics sliced by
 ``csm`` and ``segment``; they are not repeated here.
@@ -18,14 +18,15 @@ Churn, renewal and expansion by CSM and segment are the subscription metrics sli
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import ibis
 
-from revhub.metrics.catalogue.marketing import first_won_deals
-from revhub.metrics.core import Count, Formula, Median, Metric, Ratio, Sum
+from revhub.metrics.catalogue.deals import first_won_deals
+from revhub.metrics.core import Count, Formula, Grain, Median, Metric, Ratio, Sum
 from revhub.metrics.frame import COMPANY_DIMENSIONS, Frame
 
-ANY_GRAIN = ("day", "week", "month", "quarter", "year")
+ANY_GRAIN: tuple[Grain, ...] = ("day", "week", "month", "quarter", "year")
 TICKET_DIMENSIONS = (*COMPANY_DIMENSIONS, "priority", "category", "ticket_channel", "agent")
 SATISFIED_SCORES = (4, 5)
 PROMOTER_MIN = 9
@@ -112,12 +113,13 @@ def _tickets_per_paying_customer(values: Mapping[str, ibis.Value]) -> ibis.Value
     return values["tickets"].fill_null(0.0) / values["customers"].nullif(0.0)
 
 
-def _success(name: str, **fields: object) -> Metric:
-    fields.setdefault("department", "customer_success")
-    fields.setdefault("indicator", "lagging")
-    fields.setdefault("grains", ANY_GRAIN)
-    fields.setdefault("default_dimensions", DEFAULT_DIMENSIONS)
-    return Metric(name=name, **fields)  # type: ignore[arg-type]
+_success = partial(
+    Metric,
+    department="customer_success",
+    indicator="lagging",
+    grains=ANY_GRAIN,
+    default_dimensions=DEFAULT_DIMENSIONS,
+)
 
 
 _TICKET_EDGES = ("Tickets of every company count, paying or not (trials, former customers).",)
