@@ -47,7 +47,7 @@ def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
         (["ingest", "-w", "."], {}, "add a [sources.<name>] table"),  # brackets survive
         (["generate", "--out", "a-file/demo"], {}, "cannot write to a-file"),
         (["init", "a-file/ws"], {}, "cannot create a workspace at a-file/ws"),
-        (["status"], {"REVHUB_ENGINE__KIND": "spark"}, "engine.kind"),
+        (["status"], {"REVHUB_ENGINE__KIND": "sparkle"}, "engine.kind"),
     ],
 )
 def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(
