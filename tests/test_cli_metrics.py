@@ -101,3 +101,11 @@ def test_compute_stores_every_default_table(workspace: Path) -> None:
         metrics = set(results.metric.to_pyarrow().to_pylist())
         assert metrics == {m.name for m in ws.metrics.list()}
         assert results.filter(results.grain == "quarter").count().execute() > 0
+
+
+def test_values_come_as_pandas_arrow_or_polars(workspace: Path) -> None:
+    with revhub.open(workspace) as ws:
+        frames = [ws.metrics.compute("mrr", output=kind) for kind in ("pandas", "arrow", "polars")]
+    pandas_values, arrow_table, polars_frame = frames
+    assert list(pandas_values.value) == arrow_table["value"].to_pylist()
+    assert polars_frame["value"].to_list() == arrow_table["value"].to_pylist()

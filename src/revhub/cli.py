@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from revhub import (
     cli_demo,
+    cli_export,
     cli_identity,
     cli_ingest,
     cli_metrics,
@@ -109,6 +110,7 @@ app.command()(cli_quality.quality)
 app.command()(cli_metrics.metric)
 app.command()(cli_metrics.compute)
 app.command("scorecard")(cli_scorecard.scorecard_command)
+app.command()(cli_export.export)
 app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 app.add_typer(cli_identity.override_app, name="override")
 app.add_typer(cli_scorecard.targets_app, name="targets")

@@ -35,14 +35,31 @@ class _Section(BaseModel):
 
 
 class EngineSettings(_Section):
-    """The analytical engine that holds the canonical tables."""
+    """The analytical engines: DuckDB holds the workspace and runs everything; with
+    ``kind = "spark"`` metrics are computed on Spark over the tables `revhub export` wrote."""
 
-    kind: Literal["duckdb"] = Field(
-        "duckdb", description="Engine; Spark arrives in a later release."
+    kind: Literal["duckdb", "spark"] = Field(
+        "duckdb",
+        description="Where metrics are computed: duckdb (the workspace's database), or "
+        "spark (the tables in spark_tables; ingest, resolve and quality stay on DuckDB).",
     )
     database: str = Field("revhub.duckdb", description="DuckDB file, relative to the workspace.")
     threads: int | None = Field(None, ge=1, description="Worker threads (default: all cores).")
     memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '8GB'.")
+    spark_master: str = Field(
+        "local[*]",
+        description="Spark master for kind = spark: local[*], spark://host:7077, yarn, ...",
+    )
+    spark_tables: str | None = Field(
+        None,
+        description="Where Spark finds the tables: a directory written by `revhub export` "
+        "(a path with a /, relative to the workspace, or a URI like s3a://bucket/revhub), or "
+        "a catalog database holding them (e.g. revhub).",
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description='Extra Spark settings, e.g. { "spark.executor.memory" = "4g" }.',
+    )
 
 
 class DemoSettings(_Section):
