@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 import ibis
-import yaml
 
 from revhub.errors import ConfigError, MetricError, did_you_mean
 from revhub.metrics.core import (
@@ -62,6 +61,7 @@ from revhub.metrics.core import (
 )
 from revhub.metrics.custom_sql import ResolveTables, check_sql, resolve_tables_of
 from revhub.metrics.registry import shipped_metrics
+from revhub.yaml_text import parse_yaml
 
 if TYPE_CHECKING:
     from revhub.metrics.frame import Frame
@@ -135,13 +135,7 @@ def parse_custom_metrics(
 
 
 def _outline(text: str, label: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"not valid YAML{where}: {problem}.", source=label) from error
+    data = parse_yaml(text, label)
     if data is None:
         return {}
     if not isinstance(data, dict):

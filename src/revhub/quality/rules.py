@@ -33,7 +33,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
-import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
 from revhub.errors import ConfigError, did_you_mean
@@ -60,6 +59,7 @@ from revhub.quality.validity import (
     Phone,
     Placeholder,
 )
+from revhub.yaml_text import parse_yaml
 
 AnyRule = (
     Required
@@ -150,13 +150,7 @@ def load_rules(path: Path | str | None = None, *, defaults: bool = True) -> Rule
 
 def _read(text: str, label: str) -> dict[str, dict[str, Any]]:
     """The rule bodies of one file, by name, after checking the file's outline."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"not valid YAML{where}: {problem}.", source=label) from error
+    data = parse_yaml(text, label)
     if data is None:
         return {}
     if not isinstance(data, dict):
