@@ -31,8 +31,9 @@ from revhub.export import export_workspace
 from revhub.metrics.compute import metric_values
 from revhub.metrics.core import Grain, Metric
 from revhub.metrics.frame import Frame
+from revhub.metrics.materialise import compute_all
 from revhub.metrics.periods import add_months
-from revhub.metrics.registry import shipped_metrics
+from revhub.metrics.registry import get_metric, shipped_metrics
 from revhub.metrics.spark import SparkTables, close_spark, spark_tables
 
 pytestmark = [
@@ -200,6 +201,29 @@ def test_custom_sql_metric_is_equal_on_spark(
     got = spark.metrics.compute("enterprise_pipeline", **request, output="arrow")
     assert want.num_rows > 4, "the custom metric should find enterprise pipeline"
     _assert_same("enterprise_pipeline", want.to_pylist(), got.to_pylist())
+
+
+def test_compute_stores_the_same_results_from_spark(
+    workspaces: tuple[revhub.Workspace, revhub.Workspace],
+) -> None:
+    duck, spark = workspaces
+    chosen = [get_metric(name) for name in ("mrr", "win_rate", "funnel_conversion")]
+    stored = []
+    for ws in (spark, duck):
+        end = ws.metrics.default_end()
+        compute_all(ws, start=add_months(end, -5), end=end, metrics=chosen)
+        results = ws.con.table("results", database="metrics").to_pyarrow().to_pylist()
+        stored.append([{k: v for k, v in r.items() if k != "grain"} for r in results])
+    from_spark, from_duck = stored
+    assert len(from_duck) > 12
+    _assert_same("revhub compute", _keyed_rows(from_duck), _keyed_rows(from_spark))
+
+
+def _keyed_rows(rows: Rows) -> Rows:
+    return [
+        {"key": (r["metric"], r["period"], r["dimension"], r["member"]), "value": r["value"]}
+        for r in rows
+    ]
 
 
 def _assert_same(where: str, duck: Rows, spark: Rows) -> None:

@@ -120,7 +120,8 @@ def compute_all(
                 continue
             if on_metric:
                 on_metric(metric)
-            con.insert(staging, _long(metric, grain, frame))
+            # computed on the frame's engine (DuckDB or Spark), stored in the workspace
+            con.insert(staging, _long(metric, grain, frame).to_pyarrow())
     rows = int(con.table(staging).count().execute())
     seconds = time.perf_counter() - began
     report = ComputeReport(run_id, tuple(grains), start, end, len(chosen), rows, seconds)

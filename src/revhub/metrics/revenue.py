@@ -20,7 +20,7 @@ import ibis
 import pyarrow as pa
 
 from revhub.metrics.core import Grain
-from revhub.metrics.frame import Frame
+from revhub.metrics.frame import Frame, first_day
 from revhub.metrics.periods import add_months, periods
 
 REVENUE_LINE_KINDS = ("subscription", "one_off", "discount")
@@ -120,7 +120,7 @@ def monthly_margin(frame: Frame, first: dt.date) -> ibis.Table:
 
 def _monthly_margin(frame: Frame, first: dt.date) -> ibis.Table:
     costs = frame.raw("cost_of_revenue")
-    costs = costs.mutate(_month=costs.month.truncate("M").cast("date"))
+    costs = costs.mutate(_month=first_day(costs.month, "M"))
     costs = costs.filter((costs.month >= first) & (costs.month <= frame.end))
     costs = costs.group_by("_month").aggregate(cost=costs.amount_base.cast("float64").sum())
     revenue = earned(revenue_items(frame), "month", first.replace(day=1), frame.end)
@@ -141,7 +141,7 @@ def in_trailing_window(frame: Frame, monthly: ibis.Table) -> ibis.Table:
     """Each row of ``monthly`` (with a ``month``) once for every period in range whose
     trailing window holds it, with that ``period``."""
     periods_ = frame.periods()
-    last = periods_.closing_day.truncate("M").cast("date")
+    last = first_day(periods_.closing_day, "M")
     windows = periods_.select(
         _period=periods_.period,
         _last=last,
