@@ -16,13 +16,14 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from benchmarks import generator, ingest, metrics, resolution
+from benchmarks import generator, ingest, load, metrics, resolution
 
 MODULES: dict[str, ModuleType] = {
     "generator": generator,
     "resolution": resolution,
     "ingest": ingest,
     "metrics": metrics,
+    "load": load,
 }
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     name: module.run for name, module in MODULES.items()

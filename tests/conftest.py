@@ -37,3 +37,21 @@ def demo_workspace(
         ws.load(demo_data.out)
         ws.set_meta("as_of", DEMO_SPEC.as_of.isoformat())
         yield ws
+
+
+@pytest.fixture(scope="session")
+def hub_workspace_dir(
+    demo_data: GenerationReport, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A workspace directory holding the demo company as the hub serves it: resolved,
+    quality-checked and with every metric computed (built once; copy it to write to it)."""
+    from revhub.metrics.materialise import compute_all
+
+    root: Path = tmp_path_factory.mktemp("hub") / "ws"
+    with revhub.init(root) as ws:
+        ws.load(demo_data.out)
+        ws.set_meta("as_of", DEMO_SPEC.as_of.isoformat())
+        ws.resolve()
+        ws.quality(as_of=DEMO_SPEC.as_of)
+        compute_all(ws)
+    return root

@@ -21,6 +21,8 @@ from revhub import (
     cli_metrics,
     cli_quality,
     cli_scorecard,
+    cli_serve,
+    cli_users,
 )
 from revhub import workspace as workspace_module
 from revhub.cli_demo import AsOfOption
@@ -111,9 +113,11 @@ app.command()(cli_metrics.metric)
 app.command()(cli_metrics.compute)
 app.command("scorecard")(cli_scorecard.scorecard_command)
 app.command()(cli_export.export)
+app.command("serve")(cli_serve.serve_command)
 app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 app.add_typer(cli_identity.override_app, name="override")
 app.add_typer(cli_scorecard.targets_app, name="targets")
+app.add_typer(cli_users.users_app, name="user")
 
 
 def main() -> None:

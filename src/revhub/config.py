@@ -99,6 +99,35 @@ class QualitySettings(_Section):
     )
 
 
+class ServerSettings(_Section):
+    """`revhub serve`: the REST API and the dashboard, and the app database behind them.
+
+    The app database holds users, sessions, API tokens, saved views, target edits and the
+    audit log. A PostgreSQL URL with a password belongs in the environment
+    (``REVHUB_SERVER__APP_DATABASE``), not in revhub.toml.
+    """
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port to listen on.")
+    app_database: str = Field(
+        "sqlite:///revhub-app.db",
+        description="SQLAlchemy URL of the app database; a relative SQLite path is relative "
+        "to the workspace (postgresql+psycopg://user@host/db for PostgreSQL).",
+    )
+    session_hours: float = Field(12, gt=0, description="How long a login lasts without use.")
+    login_attempts: int = Field(
+        5, ge=1, description="Failed logins allowed per user name and address per window."
+    )
+    login_window_minutes: float = Field(
+        15, gt=0, description="The window failed logins are counted over."
+    )
+    locale: str = Field("en_US", description="Default locale for numbers, money and dates.")
+    secure_cookies: bool = Field(
+        True,
+        description="Send cookies only over HTTPS (browsers treat http://localhost as secure).",
+    )
+
+
 class Settings(_Section):
     """Everything revhub can be told. ``workspace`` is set from where it was opened."""
 
@@ -116,6 +145,7 @@ class Settings(_Section):
     metrics: MetricSettings = Field(
         default_factory=MetricSettings, description="Metric definitions: [metrics]."
     )
+    server: ServerSettings = ServerSettings()
 
     @property
     def quality_rules_path(self) -> Path | None:
@@ -123,6 +153,18 @@ class Settings(_Section):
         path = Path(self.quality.rules)
         path = path if path.is_absolute() else self.workspace / path
         return path if path.exists() else None
+
+    @property
+    def app_database_url(self) -> str:
+        """The app database's SQLAlchemy URL, a relative SQLite path resolved against the
+        workspace."""
+        url = self.server.app_database
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            name = url.removeprefix(prefix)
+            if name and name != ":memory:":
+                return prefix + str((self.workspace / name).resolve())
+        return url
 
     @property
     def database_path(self) -> Path:

@@ -16,7 +16,14 @@ prints one line and exits 1; the API (later) returns one problem+json shape.
     ├── MetricError                 a metric request or definition that cannot be computed
     ├── DataError                   data that breaks the canonical model's constraints
     │   └── ConstraintViolationError  (carries every violation found, not only the first)
-    └── GenerationError             the demo generator was asked for something impossible
+    ├── GenerationError             the demo generator was asked for something impossible
+    ├── NotFoundError               a record that does not exist (or is outside your scope)
+    └── AccessError                 who may do what: users, logins, tokens, roles
+        ├── AuthenticationError     wrong name or password, expired session, unknown token
+        ├── RateLimitedError        too many failed logins; ``retry_after`` seconds to wait
+        ├── PermissionDeniedError   the user's role may not do this
+        ├── CsrfError               a signed-in browser change without its CSRF token
+        └── UserAdminError          a user that exists already, an unknown role, a weak password
 """
 
 from __future__ import annotations
@@ -123,3 +130,57 @@ class ConstraintViolationError(DataError):
 
 class GenerationError(RevhubError):
     """The demo generator cannot produce what was asked (e.g. a non-positive size)."""
+
+
+class NotFoundError(RevhubError):
+    """A record (account, deal, cluster, ...) that does not exist, or that the caller's
+    scope does not include; ``kind`` and ``key`` name it. The two cases read the same so
+    that a scope never reveals what lies outside it."""
+
+    def __init__(self, kind: str, key: str, hint: str = "") -> None:
+        self.kind, self.key = kind, key
+        super().__init__(f"{kind} `{key}` not found.{hint}")
+
+
+class AccessError(RevhubError):
+    """Who may do what: users, logins, sessions, API tokens and roles."""
+
+
+class AuthenticationError(AccessError):
+    """The caller could not be identified: wrong user name or password, an expired or
+    unknown session, an unknown or revoked API token. Deliberately vague about which."""
+
+
+class RateLimitedError(AccessError):
+    """Too many failed logins for a user name or address; try again in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"too many failed logins; try again in {retry_after} seconds "
+            "(or ask an admin to reset the password)."
+        )
+
+
+class PermissionDeniedError(AccessError):
+    """The user's role may not use ``what``."""
+
+    def __init__(self, role: str, what: str) -> None:
+        self.role, self.what = role, what
+        super().__init__(f"the {role} role may not use {what}; ask an admin for access.")
+
+
+class CsrfError(AccessError):
+    """A change sent with a session cookie but without the session's CSRF token: it may
+    come from another site, so it is refused."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} needs the CSRF token of your session (the X-CSRF-Token header or the "
+            "csrf_token form field); reload the page and try again."
+        )
+
+
+class UserAdminError(AccessError):
+    """A user change that cannot be made: the name is taken, the role is unknown, the
+    password too weak, the CRM user it links to does not exist."""
