@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 from benchmarks.child import measure_child
 from benchmarks.generator import _machine

@@ -4,23 +4,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
-from cli_process import run_cli
+from cli_process import run_cli, serving_demo
+from revhub.api.access_reference import access_reference
 from revhub.demo.generator import read_manifest
 from revhub.metrics.reference import metrics_reference
 from revhub.reference import DOCS, cli_reference, model_reference
 
 
-def test_demo_builds_loads_and_summarises(tmp_path: Path) -> None:
-    result = run_cli("demo", "--accounts", "400", "--months", "12", "--no-serve", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Scorecard" in result.stdout and "metrics computed" in result.stdout
-    for measure in ("ARR", "Net new MRR", "Paying customers", "New bookings"):
-        assert measure in result.stdout
+def test_demo_builds_summarises_and_serves_the_dashboard(tmp_path: Path) -> None:
+    with serving_demo(tmp_path, "--accounts", "400", "--months", "12") as demo:
+        for measure in ("Scorecard", "metrics computed", "ARR", "Net new MRR", "New bookings"):
+            assert measure in demo.output
+        login = httpx.post(
+            f"{demo.url}api/auth/login", json={"username": "admin", "password": demo.password}
+        )
+        assert login.status_code == 200, login.text
+        cookie = {"Cookie": login.headers["set-cookie"].split(";", 1)[0]}
+        overview = httpx.get(demo.url, headers=cookie)
+        assert overview.status_code == 200 and "data-chart" in overview.text
+        rep = httpx.post(
+            f"{demo.url}api/auth/login",
+            json={"username": "sales_rep", "password": demo.password},
+        )
+        assert rep.json()["user"]["scope"] == "owned by 1 user(s)"
     status = run_cli("status", "-w", "revhub-demo", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert "accounts" in status.stdout and "schema version" in status.stdout
+
+
+def test_demo_without_serving_ends_with_the_summary(tmp_path: Path) -> None:
+    result = run_cli("demo", "--accounts", "300", "--months", "6", "--no-serve", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Scorecard" in result.stdout and "Dashboard" not in result.stdout
 
 
 def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
@@ -85,6 +103,7 @@ def test_reference_docs_are_current() -> None:
     assert (DOCS / "model.md").read_text() == model_reference(), "run `make docs`"
     assert (DOCS / "cli.md").read_text() == cli_reference(app), "run `make docs`"
     assert (DOCS / "metrics.md").read_text() == metrics_reference(), "run `make docs`"
+    assert (DOCS / "access.md").read_text() == access_reference(), "run `make docs`"
 
 
 def test_demo_takes_its_size_from_the_workspace_settings(tmp_path: Path) -> None:

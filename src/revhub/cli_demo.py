@@ -161,10 +161,13 @@ def demo(
     serve: Annotated[
         bool,
         typer.Option(
-            help="Serve the dashboard afterwards (arrives with the dashboard; "
-            "until then the demo ends with the terminal summary)."
+            help="Serve the dashboard afterwards, with a user per role (their password "
+            "is printed); --no-serve ends with the terminal summary."
         ),
     ] = True,
+    port: Annotated[
+        int | None, typer.Option(help="Port to serve on (default: server.port, 8000).")
+    ] = None,
 ) -> None:
     """Build the demo company from its systems' exports: ingest, resolve, check quality."""
     with workspace_module.init(workspace, **state["overrides"]) as ws:
@@ -203,7 +206,36 @@ def demo(
         f"revhub metric list -w {workspace}; revhub quality -w {workspace})"
     )
     if serve:
-        console.print("[dim]The dashboard is not part of this release yet; nothing to serve.[/]")
+        _serve_demo(workspace, port)
+
+
+def _serve_demo(workspace: Path, port: int | None) -> None:
+    """Serve the demo workspace with a user per role, and say how to sign in."""
+    from revhub.api.serve import Started, serve
+    from revhub.appdb import AppDatabase
+    from revhub.demo.users import demo_users
+
+    with workspace_module.open(workspace, **state["overrides"]) as ws:
+        database = AppDatabase.for_settings(ws.settings)
+        database.upgrade()
+        made = demo_users(database, ws)
+        database.dispose()
+
+        def announce(started: Started) -> None:
+            console.print(
+                f"\nDashboard: [bold]{started.url}[/]   API: {started.url}api/docs   "
+                "(Ctrl+C to stop)"
+            )
+            console.print(f"Sign in as [bold]admin[/] with password [bold]{made.password}[/]")
+            roles = ", ".join(
+                f"{u.username}"
+                + (f" ({made.crm_names[u.username]})" if u.username in made.crm_names else "")
+                for u in made.users
+                if u.username != "admin"
+            )
+            console.print(f"[dim]Same password for every role: {roles}.[/]")
+
+        serve(ws, port=port, on_start=announce)
 
 
 def _print_quality(report: QualityReport) -> None:

@@ -22,6 +22,7 @@ prints one line and exits 1; the API (later) returns one problem+json shape.
         ├── AuthenticationError     wrong name or password, expired session, unknown token
         ├── RateLimitedError        too many failed logins; ``retry_after`` seconds to wait
         ├── PermissionDeniedError   the user's role may not do this
+        │   └── OutOfScopeError     a metric that cannot be narrowed to the caller's rows
         ├── CsrfError               a signed-in browser change without its CSRF token
         └── UserAdminError          a user that exists already, an unknown role, a weak password
 """
@@ -168,6 +169,19 @@ class PermissionDeniedError(AccessError):
     def __init__(self, role: str, what: str) -> None:
         self.role, self.what = role, what
         super().__init__(f"the {role} role may not use {what}; ask an admin for access.")
+
+
+class OutOfScopeError(PermissionDeniedError):
+    """A metric the caller's rows cannot be carved out of (a sales rep asking for a metric
+    that has no ``owner`` dimension), so it is not shown to them."""
+
+    def __init__(self, metric: str, dimension: str) -> None:
+        self.role, self.what = "", f"`{metric}`: it cannot be narrowed to the {dimension}s you see"
+        AccessError.__init__(
+            self,
+            f"`{metric}` cannot be narrowed to the {dimension}s you see, so it is not shown "
+            f"to you; metrics with a `{dimension}` dimension are.",
+        )
 
 
 class CsrfError(AccessError):

@@ -1,5 +1,5 @@
-"""Reference pages generated from code: the model (docs/model.md), the CLI (docs/cli.md)
-and the metric catalogue (docs/metrics.md).
+"""Reference pages generated from code: the model (docs/model.md), the CLI (docs/cli.md),
+the metric catalogue (docs/metrics.md) and who may see what (docs/access.md).
 
 ``python -m revhub.reference`` (or ``make docs``) rewrites them; a test fails when the
 committed pages differ from what the code says.
@@ -80,7 +80,9 @@ def cli_reference(app: typer.Typer) -> str:
 
 
 def write_references(folder: Path = DOCS) -> list[Path]:
-    """Write docs/model.md, docs/cli.md and docs/metrics.md; return the paths written."""
+    """Write docs/model.md, docs/cli.md, docs/metrics.md and docs/access.md; return the
+    paths written."""
+    from revhub.api.access_reference import access_reference
     from revhub.cli import app
     from revhub.metrics.reference import metrics_reference
 
@@ -89,6 +91,7 @@ def write_references(folder: Path = DOCS) -> list[Path]:
         "model.md": model_reference(),
         "cli.md": cli_reference(app),
         "metrics.md": metrics_reference(),
+        "access.md": access_reference(),
     }
     for name, text in pages.items():
         (folder / name).write_text(text)

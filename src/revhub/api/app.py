@@ -10,6 +10,7 @@ the static files, and refuses to start when a route's access is not declared in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
@@ -126,8 +127,12 @@ def create_app(hub: Hub) -> FastAPI:
         return pages.error_page(request, error)
 
     @app.exception_handler(RequestValidationError)
-    def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        return problems.validation_problem(request, error)
+    def invalid(request: Request, error: RequestValidationError) -> Response:
+        problem = problems.validation_problem(request, error)
+        if _is_api(request):
+            return problem
+        detail = json.loads(bytes(problem.body))["detail"]
+        return pages.http_error_page(request, HTTPException(422, detail=detail))
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException) -> Response:
@@ -136,8 +141,12 @@ def create_app(hub: Hub) -> FastAPI:
         return pages.http_error_page(request, error)
 
     @app.exception_handler(Exception)
-    def unexpected(request: Request, error: Exception) -> JSONResponse:
-        return problems.internal_problem(request, error)
+    def unexpected(request: Request, error: Exception) -> Response:
+        problem = problems.internal_problem(request, error)  # logs it, with a reference
+        if _is_api(request):
+            return problem
+        detail = json.loads(bytes(problem.body))["detail"]
+        return pages.http_error_page(request, HTTPException(500, detail=detail))
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

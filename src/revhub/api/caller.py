@@ -116,6 +116,10 @@ async def guard(request: Request) -> Caller:
         require(caller.role, area)
     if caller.via == "session" and request.method not in _SAFE_METHODS:
         sent = await _csrf_token_sent(request)
-        if not sent or not caller.csrf or not hmac.compare_digest(sent, caller.csrf):
+        if (
+            not sent
+            or not caller.csrf
+            or not hmac.compare_digest(sent.encode(), caller.csrf.encode())
+        ):
             raise CsrfError(f"{request.method} {route.path}")
     return caller

@@ -12,11 +12,12 @@ of ``revhub compute`` instead, so they do not queue.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from revhub.workspace import Workspace
 
 _SCOPE_SECONDS = 300.0
+_VERSION_SECONDS = 2.0
+_CACHE_ENTRIES = 2048
+_MISSING = object()
+T = TypeVar("T")
 
 
 class Hub:
@@ -44,16 +49,25 @@ class Hub:
         self._compute_lock = threading.Lock()
         self._scopes: dict[tuple[int, str, str | None], tuple[float, RowScope]] = {}
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._version: tuple[float, str] = (-_VERSION_SECONDS, "")
+        self._building: dict[tuple[Any, ...], threading.RLock] = {}
 
     def reader(self) -> duckdb.DuckDBPyConnection:
         """This thread's own connection to the workspace's database."""
         cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cursor is None or getattr(self._local, "generation", -1) != self._generation:
-            cursor = duck(self.workspace.con).cursor()
-            self._local.cursor, self._local.generation = cursor, self._generation
             with self._cursors_lock:
+                cursor = duck(self.workspace.con).cursor()
                 self._cursors.append(cursor)
+            self._local.cursor, self._local.generation = cursor, self._generation
         return cursor
+
+    def default_end(self) -> dt.date:
+        """Where metrics end unless told (``ws.metrics.default_end()``), read through this
+        thread's cursor: the workspace's own connection is not for sharing."""
+        row = self.reader().execute("SELECT value FROM revhub_meta WHERE key = 'as_of'").fetchone()
+        as_of = dt.date.fromisoformat(row[0]) if row and row[0] else dt.date.today()
+        return as_of - dt.timedelta(days=1)
 
     @contextmanager
     def computing(self) -> Iterator[Workspace]:
@@ -79,21 +93,39 @@ class Hub:
         return scope
 
     def data_version(self) -> str:
-        """Changes whenever the stored metric results change (a new ``revhub compute``)."""
+        """Changes whenever the stored metric results change (a new ``revhub compute``);
+        read at most every ``_VERSION_SECONDS``."""
+        now = time.monotonic()
+        if now - self._version[0] < _VERSION_SECONDS:
+            return self._version[1]
         con = self.reader()
-        if not table_exists(con, "metrics", "runs"):
-            return ""
-        row = con.execute("SELECT max(computed_at)::VARCHAR FROM metrics.runs").fetchone()
-        return str(row[0]) if row and row[0] else ""
+        version = ""
+        if table_exists(con, "metrics", "runs"):
+            row = con.execute("SELECT max(computed_at)::VARCHAR FROM metrics.runs").fetchone()
+            version = str(row[0]) if row and row[0] else ""
+        self._version = (now, version)
+        return version
 
-    def cached(self, key: tuple[Any, ...], build: Any) -> Any:
-        """``build()``, remembered under ``key`` for as long as the data stays the same."""
+    def cached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``build()``, remembered under ``key`` for as long as the data stays the same
+        (what ``revhub compute`` stored). Requests that miss together wait for one build
+        instead of each building it."""
         full = (self.data_version(), *key)
-        if full not in self._cache:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            self._cache[full] = build()
-        return self._cache[full]
+        found = self._cache.get(full, _MISSING)
+        if found is not _MISSING:
+            return cast(T, found)
+        with self._cursors_lock:
+            building = self._building.setdefault(full, threading.RLock())
+        with building:
+            found = self._cache.get(full, _MISSING)
+            if found is _MISSING:
+                found = build()
+                with self._cursors_lock:
+                    if len(self._cache) >= _CACHE_ENTRIES:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[full] = found
+                    self._building.pop(full, None)
+        return cast(T, found)
 
     def close(self) -> None:
         """Close the readers and the app database (the workspace is the caller's)."""

@@ -21,7 +21,7 @@ from typing import Any
 from revhub.access import RowScope
 from revhub.api.hub import Hub
 from revhub.api.problems import UnknownMetricError, suggestions
-from revhub.errors import MetricError, PermissionDeniedError
+from revhub.errors import MetricError, OutOfScopeError
 from revhub.metrics.core import Grain, Metric
 from revhub.metrics.periods import default_start
 from revhub.resolve.db import table_exists as has_table
@@ -91,9 +91,7 @@ def _scoped(
         "partner": ("partner", _partner_names(hub)),
     }[scope.kind]
     if dimension not in metric.dimensions:
-        raise PermissionDeniedError(
-            "your", f"`{metric.name}`: it cannot be narrowed to your {dimension} rows"
-        )
+        raise OutOfScopeError(metric.name, dimension)
     asked = where.get(dimension)
     allowed = [m for m in asked if m in members] if asked else members
     return {**where, dimension: allowed or ["\x00none"]}
@@ -105,10 +103,26 @@ def _partner_names(hub: Hub) -> list[str]:
 
 
 def metric_values(hub: Hub, scope: RowScope, request: ValuesRequest) -> Values:
-    """The values of ``request`` as ``scope`` may see them."""
+    """The values of ``request`` as ``scope`` may see them (remembered until the data
+    changes: many people open the same charts)."""
+    where = tuple(sorted((k, tuple(v)) for k, v in request.where.items()))
+    key = (
+        "values",
+        scope,
+        request.name,
+        request.by,
+        request.grain,
+        request.start,
+        request.end,
+        where,
+    )
+    return hub.cached(key, lambda: _metric_values(hub, scope, request))
+
+
+def _metric_values(hub: Hub, scope: RowScope, request: ValuesRequest) -> Values:
     metric = find_metric(hub, request.name)
     where = _scoped(metric, scope, request.where, hub)
-    end = request.end or hub.workspace.metrics.default_end()
+    end = request.end or hub.default_end()
     start = request.start or default_start(request.grain, end)
     stored = None if where else _stored(hub, metric, request, start, end)
     if stored is not None:

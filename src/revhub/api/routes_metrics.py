@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from revhub.access import HOME_DEPARTMENT
 from revhub.api.caller import Caller, client_ip, guard, hub_of
+from revhub.api.hub import Hub
 from revhub.api.metric_queries import ValuesRequest, find_metric, metric_values, parse_where
 from revhub.api.problems import PROBLEM_RESPONSES
 from revhub.appdb import audit
@@ -205,9 +206,7 @@ def caller_scorecard(
 ) -> Scorecard:
     """The scorecard a caller may see: sales reps and managers see their own team's."""
     hub = hub_of(request)
-    team = None
-    if caller.scope.kind in ("owner", "team"):
-        team = min(caller.scope.team_names) if caller.scope.team_names else None
+    team = own_team(hub, caller) if caller.scope.kind in ("owner", "team") else None
     key = ("scorecard", department, team, grain, as_of)
 
     def build() -> Scorecard:
@@ -236,6 +235,21 @@ def get_scorecard(
 ) -> ScorecardOut:
     """A department's scorecard (``all`` for every department) against its targets."""
     return scorecard_out(caller_scorecard(request, caller, department, grain, as_of))
+
+
+def own_team(hub: Hub, caller: Caller) -> str | None:
+    """The name of the team the caller's CRM user belongs to."""
+    if not caller.user.crm_user_id:
+        return None
+    row = (
+        hub.reader()
+        .execute(
+            "SELECT t.name FROM users u JOIN teams t ON t.team_id = u.team_id WHERE u.user_id = ?",
+            [caller.user.crm_user_id],
+        )
+        .fetchone()
+    )
+    return str(row[0]) if row else None
 
 
 def home_department(caller: Caller) -> str:

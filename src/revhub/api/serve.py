@@ -7,6 +7,8 @@ exists (its password printed once, on first run only), and run uvicorn.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,12 +51,29 @@ def serve(
     log_level: str = "warning",
 ) -> None:
     """Serve the API and the dashboard on ``ws`` until interrupted."""
-    server = ws.settings.server
-    host, port = host or server.host, port or server.port
+    settings = ws.settings.server
+    host, port = host or settings.host, port or settings.port
     hub, created = open_hub(ws)
+    config = uvicorn.Config(
+        create_app(hub), host=host, port=port, log_level=log_level, access_log=False
+    )
+    server = uvicorn.Server(config)
     if on_start:
-        on_start(Started(url_of(host, port), created))
+        started = Started(url_of(host, port), created)
+        threading.Thread(
+            target=_when_started, args=(server, on_start, started), daemon=True
+        ).start()
     try:
-        uvicorn.run(create_app(hub), host=host, port=port, log_level=log_level, access_log=False)
+        server.run()
     finally:
         hub.close()
+
+
+def _when_started(
+    server: uvicorn.Server, on_start: Callable[[Started], None], started: Started
+) -> None:
+    """Tell ``on_start`` once the server accepts connections (not before: people click)."""
+    while not server.started and not server.should_exit:
+        time.sleep(0.05)
+    if server.started:
+        on_start(started)

@@ -66,6 +66,8 @@ _ACRONYMS = {
     "mqls": "MQLs",
     "sqls": "SQLs",
     "arpa": "ARPA",
+    "mql": "MQL",
+    "sql": "SQL",
 }
 _PARTNER = {"channel": "partner"}
 _PARTNER_NOTE = "Partner-sourced: the metric for deals whose channel is `partner`."

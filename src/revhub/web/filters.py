@@ -125,7 +125,7 @@ def default_range(end: dt.date) -> tuple[dt.date, dt.date]:
 
 def read_filters(query: QueryParams, hub: Hub, scope: RowScope | None) -> Filters:
     """The filters of a request's query; a value that cannot be read is a FilterError."""
-    defaults = default_range(hub.workspace.metrics.default_end())
+    defaults = default_range(hub.default_end())
     end = _date(query.get("end"), "end") or defaults[1]
     start = _date(query.get("start"), "start") or default_range(end)[0]
     grain = query.get("grain") or "month"
