@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 import revhub
+from hub_people import crm_manager, crm_rep
 from revhub.access import Role
 from revhub.api.app import create_app
 from revhub.api.hub import Hub
@@ -37,29 +38,6 @@ class Served:
         return client
 
 
-def crm_user(ws: Workspace, role: str) -> str:
-    """The CRM user of ``role`` with the most opportunities (so scopes have rows)."""
-    row = ws.con.con.execute(
-        "SELECT u.user_id FROM users u LEFT JOIN opportunities o ON o.owner_id = u.user_id "
-        "WHERE u.role = ? GROUP BY u.user_id ORDER BY count(o.opportunity_id) DESC, "
-        "u.user_id LIMIT 1",
-        [role],
-    ).fetchone()
-    assert row, f"the demo company has no {role}"
-    return str(row[0])
-
-
-def crm_manager(ws: Workspace) -> str:
-    """A sales manager whose team has reps with deals."""
-    row = ws.con.con.execute(
-        "SELECT m.user_id FROM users m JOIN users r ON r.manager_id = m.user_id "
-        "JOIN opportunities o ON o.owner_id = r.user_id WHERE m.role = 'sales_manager' "
-        "GROUP BY m.user_id ORDER BY count(*) DESC, m.user_id LIMIT 1"
-    ).fetchone()
-    assert row, "the demo company has no sales manager with deals"
-    return str(row[0])
-
-
 def serve_copy(template: Path, root: Path) -> Served:
     """The demo company of ``template`` copied to ``root`` and served, with a user and an
     API token for every role (close with ``served.hub.close()`` and ``served.ws.close()``)."""
@@ -68,7 +46,7 @@ def serve_copy(template: Path, root: Path) -> Served:
     database = AppDatabase(f"sqlite:///{root / 'app.db'}")
     database.upgrade()
     crm_users: dict[Role, str | None] = dict.fromkeys(Role)
-    crm_users[Role.sales_rep] = crm_user(ws, "ae")
+    crm_users[Role.sales_rep] = crm_rep(ws)
     crm_users[Role.sales_manager] = crm_manager(ws)
     tokens = {}
     for role in Role:

@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, StorageState
 
 import revhub
+from hub_people import crm_manager, crm_rep
 from revhub.access import Role
 from revhub.api.app import create_app
 from revhub.api.hub import Hub
@@ -69,28 +70,6 @@ class LiveServer:
     def url(self, path: str) -> str:
         """The full address of ``path``."""
         return self.base_url + path
-
-
-def crm_rep(ws: Workspace) -> str:
-    """The account executive with the most deals (so a rep's pages have rows)."""
-    row = ws.con.con.execute(
-        "SELECT u.user_id FROM users u LEFT JOIN opportunities o ON o.owner_id = u.user_id "
-        "WHERE u.role = 'ae' GROUP BY u.user_id ORDER BY count(o.opportunity_id) DESC, "
-        "u.user_id LIMIT 1"
-    ).fetchone()
-    assert row, "the demo company has no account executive"
-    return str(row[0])
-
-
-def crm_manager(ws: Workspace) -> str:
-    """A sales manager whose team has reps with deals."""
-    row = ws.con.con.execute(
-        "SELECT m.user_id FROM users m JOIN users r ON r.manager_id = m.user_id "
-        "JOIN opportunities o ON o.owner_id = r.user_id WHERE m.role = 'sales_manager' "
-        "GROUP BY m.user_id ORDER BY count(*) DESC, m.user_id LIMIT 1"
-    ).fetchone()
-    assert row, "the demo company has no sales manager with deals"
-    return str(row[0])
 
 
 def deal_owned(ws: Workspace, rep: str, *, by_rep: bool) -> str:

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import revhub
+from hub_people import crm_manager, crm_rep
 from revhub.access import Role
 from revhub.api.app import create_app
 from revhub.api.hub import Hub
@@ -65,26 +66,6 @@ class Site:
         return self._signed[role]
 
 
-def _crm_rep(ws: Workspace) -> str:
-    row = ws.con.con.execute(
-        "SELECT u.user_id FROM users u LEFT JOIN opportunities o ON o.owner_id = u.user_id "
-        "WHERE u.role = 'ae' GROUP BY u.user_id ORDER BY count(o.opportunity_id) DESC, "
-        "u.user_id LIMIT 1"
-    ).fetchone()
-    assert row, "the demo company has no account executive"
-    return str(row[0])
-
-
-def _crm_manager(ws: Workspace) -> str:
-    row = ws.con.con.execute(
-        "SELECT m.user_id FROM users m JOIN users r ON r.manager_id = m.user_id "
-        "JOIN opportunities o ON o.owner_id = r.user_id WHERE m.role = 'sales_manager' "
-        "GROUP BY m.user_id ORDER BY count(*) DESC, m.user_id LIMIT 1"
-    ).fetchone()
-    assert row, "the demo company has no sales manager with deals"
-    return str(row[0])
-
-
 def serve_site(hub_workspace_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The demo company served by ``create_app`` on a copy of the hub workspace, with a
     user for every role (named after the role); for a module-scoped fixture."""
@@ -95,8 +76,8 @@ def serve_site(hub_workspace_dir: Path, tmp_path_factory: pytest.TempPathFactory
         database = AppDatabase(f"sqlite:///{root / 'app.db'}", hasher=hasher)
         database.upgrade()
         crm_users: dict[Role, str | None] = dict.fromkeys(Role)
-        crm_users[Role.sales_rep] = _crm_rep(ws)
-        crm_users[Role.sales_manager] = _crm_manager(ws)
+        crm_users[Role.sales_rep] = crm_rep(ws)
+        crm_users[Role.sales_manager] = crm_manager(ws)
         for role in Role:
             create_user(database, role.value, role, PASSWORD, crm_user_id=crm_users[role])
         hub = Hub(ws, database)

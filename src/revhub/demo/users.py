@@ -36,7 +36,7 @@ class DemoUsers:
     crm_names: dict[str, str]  # user name → the CRM person they sign in as
 
 
-def _busiest(ws: Workspace, crm_role: str) -> tuple[str, str] | None:
+def busiest_crm_user(ws: Workspace, crm_role: str) -> tuple[str, str] | None:
     """(user_id, name) of the CRM user of ``crm_role`` whose people own the most deals."""
     owner = (
         "o.owner_id = u.user_id"
@@ -56,7 +56,7 @@ def demo_users(database: AppDatabase, ws: Workspace) -> DemoUsers:
     password = random_password()
     users, names = [], {}
     for role in Role:
-        crm = _busiest(ws, DEMO_CRM_ROLES[role]) if role in DEMO_CRM_ROLES else None
+        crm = busiest_crm_user(ws, DEMO_CRM_ROLES[role]) if role in DEMO_CRM_ROLES else None
         if role in DEMO_CRM_ROLES and crm is None:
             continue  # a workspace without sellers: no one to sign in as
         crm_id = crm[0] if crm else None
