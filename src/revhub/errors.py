@@ -11,13 +11,16 @@ prints one line and exits 1; the API (later) returns one problem+json shape.
     ├── ConfigError                 revhub.toml, REVHUB_* variables or flags are wrong
     │   └── UnknownSettingError     a key that does not exist (with "did you mean")
     ├── WorkspaceError              the workspace cannot be opened or written
-    │   └── SchemaVersionError      the stored schema is newer/older than this revhub
+    │   ├── SchemaVersionError      the stored schema is newer/older than this revhub
+    │   └── AppDatabaseError        the app database (users, sessions) cannot be used
     ├── ModelError                  a table or column that the model does not define
     ├── MetricError                 a metric request or definition that cannot be computed
     ├── DataError                   data that breaks the canonical model's constraints
     │   └── ConstraintViolationError  (carries every violation found, not only the first)
     ├── GenerationError             the demo generator was asked for something impossible
     ├── NotFoundError               a record that does not exist (or is outside your scope)
+    ├── BrowseQueryError            a page, page size, sort or filter a list cannot use
+    ├── FilterError                 a dashboard filter in the URL that cannot be read
     └── AccessError                 who may do what: users, logins, tokens, roles
         ├── AuthenticationError     wrong name or password, expired session, unknown token
         ├── RateLimitedError        too many failed logins; ``retry_after`` seconds to wait
@@ -84,6 +87,15 @@ class SchemaVersionError(WorkspaceError):
         )
 
 
+class AppDatabaseError(WorkspaceError):
+    """The app database cannot be reached, opened or migrated; ``url`` names it (without
+    its password)."""
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        super().__init__(f"app database {url}: {message}")
+
+
 class ModelError(RevhubError):
     """A name that the canonical model does not define."""
 
@@ -141,6 +153,15 @@ class NotFoundError(RevhubError):
     def __init__(self, kind: str, key: str, hint: str = "") -> None:
         self.kind, self.key = kind, key
         super().__init__(f"{kind} `{key}` not found.{hint}")
+
+
+class BrowseQueryError(RevhubError):
+    """A page, page size, sort or filter value a list cannot use; the message names the
+    parameter, the allowed values and what to send instead."""
+
+
+class FilterError(RevhubError):
+    """A dashboard filter in the URL that cannot be read (a bad date, an unknown value)."""
 
 
 class AccessError(RevhubError):

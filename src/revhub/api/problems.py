@@ -26,9 +26,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from revhub.browse.pages import BrowseQueryError
 from revhub.errors import (
     AuthenticationError,
+    BrowseQueryError,
     CsrfError,
     MetricError,
     NotFoundError,

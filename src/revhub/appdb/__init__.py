@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from revhub.appdb.audit import ACTIONS, recent, record
 from revhub.appdb.crm_users import CrmUser, require_crm_user
-from revhub.appdb.database import AppDatabase, AppDatabaseError
+from revhub.appdb.database import AppDatabase
 from revhub.appdb.logins import authenticate
 from revhub.appdb.passwords import (
     check_password_rules,
@@ -45,6 +45,7 @@ from revhub.appdb.users import (
     set_role,
 )
 from revhub.appdb.views import delete_view, list_views, save_view
+from revhub.errors import AppDatabaseError
 
 __all__ = [
     "ACTIONS",

@@ -30,21 +30,12 @@ from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from revhub.appdb.utc import utc_now
-from revhub.errors import WorkspaceError
+from revhub.errors import AppDatabaseError
 
 if TYPE_CHECKING:
     from revhub.config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class AppDatabaseError(WorkspaceError):
-    """The app database cannot be reached, opened or migrated; ``url`` names it (without
-    its password)."""
-
-    def __init__(self, url: str, message: str) -> None:
-        self.url = url
-        super().__init__(f"app database {url}: {message}")
 
 
 class AppDatabase:

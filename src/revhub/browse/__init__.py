@@ -19,11 +19,12 @@ from revhub.browse.accounts import AccountRow, list_accounts
 from revhub.browse.clusters import ClusterRow, cluster_detail, list_clusters
 from revhub.browse.deals import DealRow, deal_detail, list_deals
 from revhub.browse.operations import IngestRun, QuarantinedRow, list_ingest_runs, list_quarantine
-from revhub.browse.pages import MAX_PAGE_SIZE, BrowseQueryError, Page
+from revhub.browse.pages import MAX_PAGE_SIZE, Page
 from revhub.browse.quality import IssueRow, list_issues, quality_overview, top_issues
 from revhub.browse.scope import scope_for
 from revhub.browse.timeline import KINDS as TIMELINE_KINDS
 from revhub.browse.timeline import TimelineEvent, account_timeline
+from revhub.errors import BrowseQueryError
 
 __all__ = [
     "MAX_PAGE_SIZE",

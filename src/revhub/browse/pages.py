@@ -11,7 +11,7 @@ and never skip a row; ``total`` counts the whole filtered list.
 >>> check_paging(0, 50)
 Traceback (most recent call last):
 ...
-revhub.browse.pages.BrowseQueryError: page must be 1 or more, not 0.
+revhub.errors.BrowseQueryError: page must be 1 or more, not 0.
 """
 
 from __future__ import annotations
@@ -21,15 +21,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from revhub.errors import RevhubError, did_you_mean
+from revhub.errors import BrowseQueryError, did_you_mean
 
 MAX_PAGE_SIZE = 500
 T = TypeVar("T")
-
-
-class BrowseQueryError(RevhubError):
-    """A page, page size, sort or filter value a list cannot use; the message names the
-    parameter, the allowed values and what to send instead."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,7 @@ def check_choice(name: str, value: str | None, allowed: Collection[str]) -> None
     >>> check_choice("status", "wonn", ("open", "won", "lost"))
     Traceback (most recent call last):
     ...
-    revhub.browse.pages.BrowseQueryError: unknown status `wonn`. Did you mean `won`? Use one of: open, won, lost.
+    revhub.errors.BrowseQueryError: unknown status `wonn`. Did you mean `won`? Use one of: open, won, lost.
     """  # noqa: E501
     if value is not None and value not in allowed:
         hint = did_you_mean(value, allowed)

@@ -36,9 +36,9 @@ import duckdb
 
 from revhub.access import RowScope
 from revhub.browse.companies import Identity, find_company, scope_deals
-from revhub.browse.pages import BrowseQueryError
 from revhub.browse.query import Query, fetch, table_exists
 from revhub.browse.recurring import item_mrr_sql
+from revhub.errors import BrowseQueryError
 from revhub.metrics.settings import MetricSettings
 
 KINDS = frozenset({"marketing", "sales", "success", "billing", "support"})

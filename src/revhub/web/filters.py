@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlencode
 
-from revhub.errors import RevhubError, did_you_mean
+from revhub.errors import FilterError, did_you_mean
 from revhub.metrics.periods import add_months, period_start
 from revhub.resolve.db import table_exists
 from revhub.web.locale import SUPPORTED_LOCALES
@@ -44,10 +44,6 @@ _ACRONYMS = {
     "cpc": "CPC",
     "seo": "SEO",
 }
-
-
-class FilterError(RevhubError):
-    """A dashboard filter in the URL that cannot be read (a bad date, an unknown value)."""
 
 
 def member_label(value: object) -> str:

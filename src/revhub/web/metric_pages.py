@@ -16,11 +16,11 @@ from fastapi.responses import Response
 
 from revhub.api.caller import Caller, guard
 from revhub.api.metric_queries import find_metric
+from revhub.errors import FilterError
 from revhub.metrics.scorecard import label
 from revhub.model.vocabulary import OPPORTUNITY_STAGES
 from revhub.web.chart_builder import ChartBuilder
 from revhub.web.charts import Chart
-from revhub.web.filters import FilterError
 from revhub.web.page_charts import (
     MOVES,
     STAGES,

@@ -26,16 +26,9 @@ from revhub.api.caller import Caller, client_ip, hub_of
 from revhub.api.hub import Hub
 from revhub.api.routes_metrics import csv_response
 from revhub.appdb import audit
-from revhub.errors import NotFoundError
+from revhub.errors import FilterError, NotFoundError
 from revhub.web.chart_builder import ChartBuilder
-from revhub.web.filters import (
-    FilterError,
-    FilterOptions,
-    Filters,
-    filter_options,
-    member_label,
-    read_filters,
-)
+from revhub.web.filters import FilterOptions, Filters, filter_options, member_label, read_filters
 from revhub.web.locale import SUPPORTED_LOCALES, Formatter, choose_locale, locale_name
 from revhub.web.tables import Table
 
