@@ -12,6 +12,11 @@ import revhub
 from revhub.demo.generator import GenerationReport, generate
 from revhub.demo.spec import DemoSpec
 
+# pytest 9 imports every .py file for --doctest-modules, this one too, under the module
+# name `conftest`, which the conftest.py of each test folder collected before it (api,
+# appdb, browse, browser sort before it) has taken by then; it holds no doctests.
+collect_ignore = ["conftest.py"]
+
 DEMO_SPEC = DemoSpec(accounts=1_500, months=24, seed=7, as_of=dt.date(2026, 7, 1))
 
 
