@@ -7,7 +7,8 @@ For each size (accounts of the demo company; generated, loaded and computed once
 2. **serve**: ``revhub serve`` in its own process (uvicorn, one worker), as a user runs it.
 3. **load**: `wrk <https://github.com/wg/wrk>`_ (Debian's package, installed here if
    missing), 2 threads and 50 connections: one 60-second run over the mix of the main
-   dashboard endpoints, then each endpoint alone for 10 seconds. wrk reports requests,
+   dashboard endpoints, then each endpoint alone for 10 seconds, and the **floor**: the
+   health route (no sign-in, no query) under the same load. wrk reports requests,
    errors (any non-2xx/3xx status counts) and latency percentiles (p50, p95, p99).
 
 The goal is p95 under 150 ms with zero errors. wrk shares the machine's two cores with
@@ -87,6 +88,11 @@ def endpoints(account: str) -> dict[str, str]:
         "open_deals": "/api/deals?status=open",
         "overview_page": "/",
     }
+
+
+FLOOR = {"floor_health": "/api/health"}
+"""The floor: the same server answering its cheapest route (no sign-in, no query), under
+the same load — what uvicorn, FastAPI and our middleware cost before any work."""
 
 
 def _free_port() -> int:
@@ -212,7 +218,10 @@ def _measure(base: str, prepared: dict[str, Any], pid: int) -> dict[str, Any]:
         response.raise_for_status()
         first[name] = (time.perf_counter() - began) * 1000
     mix = _run_wrk(base, token, list(paths.values()), MIX_SECONDS)
-    each = {name: _run_wrk(base, token, [path], EACH_SECONDS) for name, path in paths.items()}
+    each = {
+        name: _run_wrk(base, token, [path], EACH_SECONDS)
+        for name, path in {**paths, **FLOOR}.items()
+    }
     rss = psutil.Process(pid).memory_info().rss / 2**20
     return {
         "connections": CONNECTIONS,
