@@ -16,6 +16,7 @@ from rich.markup import escape
 from revhub import (
     cli_demo,
     cli_export,
+    cli_forecast,
     cli_identity,
     cli_ingest,
     cli_metrics,
@@ -118,6 +119,7 @@ app.add_typer(cli_ingest.quarantine_app, name="quarantine")
 app.add_typer(cli_identity.override_app, name="override")
 app.add_typer(cli_scorecard.targets_app, name="targets")
 app.add_typer(cli_users.users_app, name="user")
+app.add_typer(cli_forecast.forecast_app, name="forecast")
 
 
 def main() -> None:

@@ -201,12 +201,30 @@ def demo(
         with console.status("Scoring the company against its targets"):
             card = scorecard(ws, department="company")
         print_scorecard(card, ws.settings.base_currency)
+        _forecast_demo(ws, spec.as_of)
     console.print(
         f"Workspace: [bold]{workspace}[/]  (try: revhub scorecard -w {workspace}; "
         f"revhub metric list -w {workspace}; revhub quality -w {workspace})"
     )
     if serve:
         _serve_demo(workspace, port)
+
+
+def _forecast_demo(ws: workspace_module.Workspace, as_of: dt.date) -> None:
+    """Store a forecast every two weeks over the last month, so its history and movement
+    show, and print the latest."""
+    days = [as_of - dt.timedelta(days=d) for d in (28, 14, 0)]
+    with console.status("Forecasting bookings") as status:
+        for day in days:
+            status.update(f"Forecasting bookings as of {day}")
+            run = ws.forecast.run(day, timeseries=day == as_of)
+    company = run.bookings.totals[run.bookings.totals["grouping"] == "company"]
+    for row in company.to_dict("records"):
+        console.print(
+            f"Bookings forecast for the {run.bookings.grain} of {row['period_start']}: "
+            f"P10 {row['p10']:,.0f}, P50 {row['p50']:,.0f}, P90 {row['p90']:,.0f} "
+            f"(stored runs as of {', '.join(str(d) for d in days)}; see `revhub forecast`)."
+        )
 
 
 def _serve_demo(workspace: Path, port: int | None) -> None:

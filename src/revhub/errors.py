@@ -21,6 +21,9 @@ prints one line and exits 1; the API (later) returns one problem+json shape.
     ├── NotFoundError               a record that does not exist (or is outside your scope)
     ├── BrowseQueryError            a page, page size, sort or filter a list cannot use
     ├── FilterError                 a dashboard filter in the URL that cannot be read
+    ├── ForecastError               a forecast or backtest that cannot be made as asked
+    ├── PlanError                   a target, period or scenario a plan cannot use
+    │   └── ScenarioError           a scenario that cannot be read or applied
     └── AccessError                 who may do what: users, logins, tokens, roles
         ├── AuthenticationError     wrong name or password, expired session, unknown token
         ├── RateLimitedError        too many failed logins; ``retry_after`` seconds to wait
@@ -162,6 +165,28 @@ class BrowseQueryError(RevhubError):
 
 class FilterError(RevhubError):
     """A dashboard filter in the URL that cannot be read (a bad date, an unknown value)."""
+
+
+class ForecastError(RevhubError):
+    """A forecast or backtest that cannot be made as asked: dates outside the data, too
+    little history, an unknown period or grouping. The message says which and what to do."""
+
+
+class PlanError(RevhubError):
+    """A plan that cannot be made as asked: a target, period or scenario that cannot be
+    read or that the measured funnel cannot serve."""
+
+
+class ScenarioError(PlanError):
+    """A planning scenario that cannot be read or applied; ``text`` is the part at fault.
+
+    >>> str(ScenarioError("win_rate=+2%", "write points as +2pt or +0.02"))
+    'scenario `win_rate=+2%`: write points as +2pt or +0.02'
+    """
+
+    def __init__(self, text: str, message: str) -> None:
+        self.text = text
+        super().__init__(f"scenario `{text}`: {message}")
 
 
 class AccessError(RevhubError):

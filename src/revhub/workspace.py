@@ -34,6 +34,7 @@ from revhub.model.schema import Table
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from revhub.forecast import Forecasts
     from revhub.ingest.run import IngestReport
     from revhub.metrics.service import Metrics
     from revhub.quality import QualityReport
@@ -66,6 +67,13 @@ class Workspace:
         from revhub.metrics.service import Metrics
 
         return Metrics(self)
+
+    @cached_property
+    def forecast(self) -> Forecasts:
+        """Forecasts, their history and backtests; see ``revhub.forecast``."""
+        from revhub.forecast import Forecasts
+
+        return Forecasts(self)
 
     def close(self) -> None:
         """Release the engine connection."""

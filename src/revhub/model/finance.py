@@ -11,8 +11,14 @@ that forecast accuracy can later compare it with what happened.
 
 from __future__ import annotations
 
-from revhub.model.schema import DATE, FLOAT, STRING, col, key, money, ref, table
-from revhub.model.vocabulary import REGIONS, SEGMENTS, TARGET_GRAINS
+from revhub.model.schema import DATE, FLOAT, INT, STRING, TIMESTAMP, col, key, money, ref, table
+from revhub.model.vocabulary import (
+    FORECAST_CATEGORIES,
+    OPPORTUNITY_STAGES,
+    REGIONS,
+    SEGMENTS,
+    TARGET_GRAINS,
+)
 
 GROUP = "finance"
 
@@ -63,4 +69,59 @@ FORECAST_SNAPSHOTS = table(
     group=GROUP,
 )
 
-TABLES = (COST_OF_REVENUE, FORECAST_SNAPSHOTS)
+FORECAST_DEAL_SNAPSHOTS = table(
+    "forecast_deal_snapshots",
+    "What each deal added to a stored forecast: open deals with their probability and "
+    "expected value, and deals already won in the period, so that two forecasts can be "
+    "compared deal by deal.",
+    ["made_on", "period_grain", "period_start", "opportunity_id"],
+    col("made_on", DATE, "Day the forecast was made (its as-of day).", nullable=False),
+    col("period_grain", STRING, "Length of the period.", nullable=False, values=TARGET_GRAINS),
+    col("period_start", DATE, "First day of the period forecast.", nullable=False),
+    ref("opportunity_id", "opportunities.opportunity_id", "Deal.", nullable=False),
+    col(
+        "status",
+        STRING,
+        "open, or won (inside the period).",
+        nullable=False,
+        values=("open", "won"),
+    ),
+    col("stage", STRING, "Stage on the as-of day.", values=OPPORTUNITY_STAGES),
+    col("forecast_category", STRING, "CRM forecast category.", values=FORECAST_CATEGORIES),
+    col("amount", FLOAT, "Deal value (base currency) on the as-of day.", nullable=False),
+    col("close_date", DATE, "Close date the CRM held (the close day, once won)."),
+    col("p_win", FLOAT, "P(won within a year).", minimum=0),
+    col("p_period", FLOAT, "P(won inside the period).", minimum=0),
+    col(
+        "expected",
+        FLOAT,
+        "What the deal adds to the forecast: amount × p_period, or the amount once won.",
+        nullable=False,
+    ),
+    ref("owner_id", "users.user_id", "Owner on the as-of day."),
+    ref("team_id", "teams.team_id", "Owner's team."),
+    col("segment", STRING, "Account segment.", values=SEGMENTS),
+    col("region", STRING, "Account region.", values=REGIONS),
+    col("reasons", STRING, "Top reasons for its probability, as JSON."),
+    group=GROUP,
+)
+
+FORECAST_RUNS = table(
+    "forecast_runs",
+    "One row per stored forecast run: what it knew and how it was made.",
+    ["made_on", "period_grain"],
+    col("made_on", DATE, "As-of day of the run.", nullable=False),
+    col("period_grain", STRING, "Length of the periods.", nullable=False, values=TARGET_GRAINS),
+    col("periods", INT, "Periods forecast from the one holding the as-of day.", nullable=False),
+    col("win_method", STRING, "gradient_boosting or stage_baseline.", nullable=False),
+    col("closed_deals", INT, "Closed deals the win model learned from.", nullable=False),
+    col("won_deals", INT, "Won deals among them.", nullable=False),
+    col("open_deals", INT, "New-business deals open on the as-of day.", nullable=False),
+    col("draws", INT, "Monte Carlo draws.", nullable=False),
+    col("shock_sigma", FLOAT, "Spread of the shared factor in the draws.", nullable=False),
+    col("seconds", FLOAT, "Time the run took.", nullable=False),
+    col("run_at", TIMESTAMP, "When it ran.", nullable=False),
+    group=GROUP,
+)
+
+TABLES = (COST_OF_REVENUE, FORECAST_SNAPSHOTS, FORECAST_DEAL_SNAPSHOTS, FORECAST_RUNS)

@@ -31,6 +31,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "Create the canonical model and the truth schema from the definitions."),
     Migration(2, "Add the finance tables cost_of_revenue and forecast_snapshots."),
+    Migration(3, "Add forecast_deal_snapshots and forecast_runs, kept by every forecast run."),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
