@@ -3,8 +3,8 @@
 Usage: ``python -m benchmarks [NAME ...] [--sizes N,N,...] [--repeat N]``.
 Each benchmark runs in a fresh subprocess per measurement so that peak RSS is the
 process's own, and reports medians over ``--repeat`` runs. Sizes mean something
-different per benchmark — accounts for ``generator`` and ``metrics``, source records for
-``resolution``, rows for ``ingest`` — so each has its own ``DEFAULT_SIZES``;
+different per benchmark — accounts for ``generator``, ``metrics`` and ``forecast``, source
+records for ``resolution``, rows for ``ingest`` — so each has its own ``DEFAULT_SIZES``;
 ``--sizes`` overrides them for every benchmark named.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from benchmarks import generator, ingest, load, metrics, resolution
+from benchmarks import forecast, generator, ingest, load, metrics, resolution
 
 MODULES: dict[str, ModuleType] = {
     "generator": generator,
@@ -24,6 +24,7 @@ MODULES: dict[str, ModuleType] = {
     "ingest": ingest,
     "metrics": metrics,
     "load": load,
+    "forecast": forecast,
 }
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     name: module.run for name, module in MODULES.items()

@@ -61,6 +61,8 @@ def _print_run(run: ForecastRun) -> None:
             *(_money(row[k]) for k in ("closed", "p10", "p50", "p90", "mean")),
         )
     console.print(table)
+    if run.arr is not None:
+        _print_arr(run.arr.totals)
     calls = run.calls[run.calls["manager_id"] == "all"]
     for call in calls.to_dict("records"):
         console.print(
@@ -76,6 +78,23 @@ def _print_run(run: ForecastRun) -> None:
         f"{run.seconds:.1f}s."
     )
     _print_at_risk(bookings.deals, bookings.periods[0][0])
+
+
+def _print_arr(totals: pd.DataFrame) -> None:
+    company = totals[totals["grouping"] == "company"]
+    table = RichTable(title="ARR at the end of each period")
+    for name in ("period end", "ARR now", "− churn", "+ expansion", "+ new", "P10", "P50", "P90"):
+        table.add_column(name, justify="left" if name == "period end" else "right")
+    for row in company.to_dict("records"):
+        table.add_row(
+            str(row["period_end"]),
+            *(
+                _money(row[k])
+                for k in ("arr_start", "churn_expected", "expansion_expected", "new_expected")
+            ),
+            *(_money(row[k]) for k in ("p10", "p50", "p90")),
+        )
+    console.print(table)
 
 
 def _print_at_risk(deals: pd.DataFrame, first: dt.date, limit: int = 10) -> None:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 546
 STEP_DAYS = 14
 FIRST_CUTOFF_GAP_DAYS = 14  # the newest training moment is two weeks before the as-of day
-HORIZONS = (14, 30, 61, 91, 137, 182, 273, 365)  # days ahead the win model learns to see
+HORIZONS = (2, 7, 14, 30, 61, 91, 137, 182, 273, 365)  # days ahead the win model learns to see
 
 
 def training_cutoffs(as_of: dt.date, *, history_days: int = HISTORY_DAYS) -> list[dt.date]:

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from revhub.errors import ForecastError
+from revhub.forecast.arr import ArrForecast, forecast_arr
 from revhub.forecast.backtest import Backtest, backtest
 from revhub.forecast.bookings import BookingsForecast, forecast_bookings, won_before
 from revhub.forecast.calls import forecast_calls
 from revhub.forecast.movement import Movement, explain_movement
 from revhub.forecast.snapshots import (
     RUN_METHODS,
+    arr_rows,
     deal_rows,
     replace_rows,
     run_filter,
@@ -43,6 +45,7 @@ class ForecastRun:
     time-series cross-checks and how long it took."""
 
     bookings: BookingsForecast
+    arr: ArrForecast | None
     calls: pd.DataFrame
     timeseries: pd.DataFrame
     seconds: float
@@ -63,6 +66,7 @@ class Forecasts:
         draws: int = 10_000,
         store: bool = True,
         timeseries: bool = True,
+        arr: bool = True,
     ) -> ForecastRun:
         """Forecast as of ``as_of`` (default: the data's as-of day) and keep it."""
         day = self._check_day(as_of or self.ws.as_of(), grain)
@@ -72,9 +76,10 @@ class Forecasts:
         bookings = forecast_bookings(self.ws, day, grain=grain, periods=periods, draws=draws)
         won = won_before(self.ws, day)
         calls = forecast_calls(self.ws, bookings, won)
+        recurring = forecast_arr(self.ws, day, bookings) if arr else None
         series = self._timeseries(day) if timeseries else pd.DataFrame()
         seconds = time.perf_counter() - started
-        result = ForecastRun(bookings, calls, series, seconds)
+        result = ForecastRun(bookings, recurring, calls, series, seconds)
         if store:
             self._store(result, won)
         return result
@@ -99,6 +104,8 @@ class Forecasts:
         bookings = result.bookings
         day, grain = bookings.as_of, bookings.grain
         totals = total_rows(bookings, result.calls)
+        if result.arr is not None:
+            totals = pd.concat([totals, arr_rows(result.arr, grain)], ignore_index=True)
         if len(result.timeseries):
             extra = result.timeseries.assign(made_on=day, snapshot_id=None)
             extra["snapshot_id"] = [

@@ -24,11 +24,13 @@ from revhub import engine
 from revhub.model import get_table
 
 if TYPE_CHECKING:
+    from revhub.forecast.arr import ArrForecast
     from revhub.forecast.bookings import BookingsForecast
     from revhub.workspace import Workspace
 
 MODEL_METHOD = "deal_monte_carlo"
-RUN_METHODS = (MODEL_METHOD, "commit_call", "best_case_call")
+ARR_METHOD = "renewal_monte_carlo"
+RUN_METHODS = (MODEL_METHOD, "commit_call", "best_case_call", ARR_METHOD)
 GROUP_COLUMN = {"team_id": "team_id", "segment": "segment", "region": "region"}
 
 
@@ -74,6 +76,41 @@ def total_rows(forecast: BookingsForecast, calls: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 _row(forecast, "new_bookings", call["period_start"], place, method, call[method])
             )
+    return pd.DataFrame(rows)
+
+
+def arr_rows(arr: ArrForecast, grain: str) -> pd.DataFrame:
+    """``forecast_snapshots`` rows of ARR at each period's end: the mean, P10 and P90 for
+    the company, each segment and each region (method ``renewal_monte_carlo``)."""
+    rows = []
+    for total in arr.totals.to_dict("records"):
+        place: dict[str, str | None] = dict.fromkeys(GROUP_COLUMN)
+        if total["grouping"] in GROUP_COLUMN:
+            place[str(total["grouping"])] = str(total["member"])
+        key = snapshot_key(
+            arr.as_of,
+            "arr",
+            grain,
+            total["period_start"],
+            place["team_id"],
+            place["segment"],
+            place["region"],
+            ARR_METHOD,
+        )
+        rows.append(
+            {
+                "snapshot_id": key,
+                "made_on": arr.as_of,
+                "metric": "arr",
+                "period_grain": grain,
+                "period_start": total["period_start"],
+                **place,
+                "value": float(total["mean"]),
+                "low": float(total["p10"]),
+                "high": float(total["p90"]),
+                "method": ARR_METHOD,
+            }
+        )
     return pd.DataFrame(rows)
 
 
