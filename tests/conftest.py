@@ -49,7 +49,8 @@ def hub_workspace_dir(
     demo_data: GenerationReport, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """A workspace directory holding the demo company as the hub serves it: resolved,
-    quality-checked and with every metric computed (built once; copy it to write to it)."""
+    quality-checked, with every metric computed and two stored forecast runs (a month
+    apart, both forecasting Q3 2026) — built once; copy it to write to it."""
     from revhub.metrics.materialise import compute_all
 
     root: Path = tmp_path_factory.mktemp("hub") / "ws"
@@ -59,4 +60,6 @@ def hub_workspace_dir(
         ws.resolve()
         ws.quality(as_of=DEMO_SPEC.as_of)
         compute_all(ws)
+        ws.forecast.run(dt.date(2026, 6, 1), draws=2000)
+        ws.forecast.run(DEMO_SPEC.as_of, draws=2000)
     return root

@@ -39,6 +39,8 @@ class Role(StrEnum):
 
 _EVERYONE = frozenset(Role)
 _LEADERSHIP = frozenset({Role.admin, Role.cro, Role.revops_manager, Role.revenue_analyst})
+_FORECASTERS = _LEADERSHIP | {Role.finance, Role.sales_manager, Role.sales_rep}
+_PLANNERS = _LEADERSHIP | {Role.finance, Role.sales_manager, Role.marketing_ops}
 
 AREAS: dict[str, frozenset[Role]] = {
     # what every signed-in user has: their own account, tokens and the overview
@@ -52,12 +54,20 @@ AREAS: dict[str, frozenset[Role]] = {
     "customers": _EVERYONE,
     "billing": _LEADERSHIP | {Role.finance, Role.cs_ops},
     "quality": _LEADERSHIP | {Role.marketing_ops, Role.cs_ops},
+    "forecast": _FORECASTERS,
+    "plan": _PLANNERS,
+    "planning": _FORECASTERS | _PLANNERS,
     "operations": frozenset({Role.admin, Role.revops_manager}),
     "admin": frozenset({Role.admin}),
 }
 """Area → the roles that may use it. ``metrics`` and ``customers`` are open to every role
 because their rows are scoped; ``billing`` is the invoices and payments inside customers;
-``operations`` is ingest runs and the quarantine; ``admin`` is users and the audit log."""
+``operations`` is ingest runs and the quarantine (and storing a new forecast run);
+``admin`` is users and the audit log. ``forecast`` is the stored bookings forecasts (a
+sales rep sees their own deals' part, a manager their teams'); ``plan`` is the plan
+worked back from the target (company-wide: funnel, AEs and marketing budget, so not for
+reps, and for marketing ops because of the budget); ``planning`` is the Forecast & Plan
+page, open to both, each of its sections following its own area."""
 
 ScopeKind = Literal["all", "owner", "team", "partner"]
 

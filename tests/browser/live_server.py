@@ -41,6 +41,7 @@ DASHBOARD_PAGES = {
     "/marketing": "marketing",
     "/customers": "customers",
     "/quality": "quality",
+    "/forecast": "planning",
 }
 """The pages in the dashboard's navigation and the area of each."""
 HOST = "127.0.0.1"

@@ -75,6 +75,8 @@ def test_calls_roll_up_to_the_company(writable_demo: revhub.Workspace) -> None:
 def test_clear_errors(writable_demo: revhub.Workspace) -> None:
     with pytest.raises(ForecastError, match="data runs to 2026-07-01"):
         writable_demo.forecast.run(dt.date(2027, 1, 1))
+    with pytest.raises(ForecastError, match="the first deal is from"):
+        writable_demo.forecast.run(dt.date(2001, 1, 1))
     with pytest.raises(ForecastError, match="unknown grain `week`"):
         writable_demo.forecast.run(LATER, grain="week")  # type: ignore[arg-type]
     with pytest.raises(ForecastError, match="no stored quarter forecast made on"):

@@ -59,7 +59,13 @@ def check_route_table(routers: Iterable[APIRouter]) -> None:
 
 def routers() -> list[APIRouter]:
     """Every router of the server: the API's and the dashboard's."""
-    from revhub.api import routes_auth, routes_metrics, routes_records, routes_service
+    from revhub.api import (
+        routes_auth,
+        routes_forecast,
+        routes_metrics,
+        routes_records,
+        routes_service,
+    )
     from revhub.web import pages
 
     return [
@@ -67,6 +73,7 @@ def routers() -> list[APIRouter]:
         routes_auth.router,
         routes_metrics.router,
         routes_records.router,
+        routes_forecast.router,
         pages.router,
     ]
 
@@ -107,7 +114,7 @@ def create_app(hub: Hub) -> FastAPI:
         title="revhub",
         version=__version__,
         description="One revenue data model, one set of numbers: metrics, scorecards, "
-        "accounts, deals and data quality. Authenticate with a session cookie "
+        "accounts, deals, data quality, forecasts and plans. Authenticate with a session cookie "
         "(POST /api/auth/login) or an API token (Authorization: Bearer rh_...).",
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",

@@ -30,9 +30,11 @@ from revhub.errors import (
     AuthenticationError,
     BrowseQueryError,
     CsrfError,
+    ForecastError,
     MetricError,
     NotFoundError,
     PermissionDeniedError,
+    PlanError,
     RateLimitedError,
     RevhubError,
     UserAdminError,
@@ -119,6 +121,19 @@ class UnknownMetricError(NotFoundError):
         super().__init__("metric", name, hint + " GET /api/metrics lists them all.")
 
 
+class InvalidParameterError(RevhubError):
+    """A parameter a forecast or a plan cannot use: ``parameter`` names it, ``location``
+    says where it came (``query`` or ``body``) and the message is the error it caused.
+
+    >>> str(InvalidParameterError("target", PlanError("no target for 2026-07-01.")))
+    'target: no target for 2026-07-01.'
+    """
+
+    def __init__(self, parameter: str, error: RevhubError, location: str = "query") -> None:
+        self.parameter, self.location = parameter, location
+        super().__init__(f"{parameter}: {error}")
+
+
 def _field(location: Sequence[Any]) -> str:
     parts = [str(p) for p in location if p not in ("body",)]
     return ".".join(parts) if parts else "request"
@@ -166,6 +181,14 @@ def revhub_problem(request: Request, error: RevhubError) -> JSONResponse:
         return problem(403, "Forbidden", str(error), instance=path)
     if isinstance(error, UserAdminError):
         return problem(409, "Conflict", str(error), instance=path)
+    if isinstance(error, InvalidParameterError):
+        field = f"{error.location}.{error.parameter}"
+        errors = [{"field": field, "message": str(error)}]
+        return problem(422, "Invalid request", str(error), instance=path, errors=errors)
+    if isinstance(error, PlanError):
+        return problem(422, "Invalid plan request", str(error), instance=path)
+    if isinstance(error, ForecastError):
+        return problem(422, "Invalid forecast request", str(error), instance=path)
     if isinstance(error, MetricError):
         return problem(422, "Invalid metric request", str(error), instance=path)
     if isinstance(error, BrowseQueryError):

@@ -37,6 +37,13 @@ ROUTE_ACCESS: dict[str, str] = {
     "GET /api/accounts/{account_id}/timeline": "customers",
     "GET /api/deals": "pipeline",
     "GET /api/deals/{opportunity_id}": "pipeline",
+    # forecasts and plans
+    "GET /api/forecast": "forecast",
+    "GET /api/forecast/history": "forecast",
+    "GET /api/forecast/deals": "forecast",
+    "GET /api/forecast/movement": "forecast",
+    "POST /api/forecast/runs": "operations",
+    "GET /api/plan": "plan",
     # data quality and operations
     "GET /api/quality": "quality",
     "GET /api/quality/issues": "quality",
@@ -60,6 +67,7 @@ ROUTE_ACCESS: dict[str, str] = {
     "GET /customers": "customers",
     "GET /customers/{account_id}": "customers",
     "GET /quality": "quality",
+    "GET /forecast": "planning",
 }
 """``"METHOD /path"`` → area (a key of ``revhub.access.AREAS``) or ``public``."""
 

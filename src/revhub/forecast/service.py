@@ -98,6 +98,18 @@ class Forecasts:
                 f"cannot forecast as of {day}: the data runs to {data_end}. Pick a day on "
                 "or before it (or load newer data)."
             )
+        history = self.ws.table("opportunity_history")
+        first = history.valid_from.min().to_pyarrow().as_py()
+        if first is None or day <= first.date():
+            since = (
+                "there are no deals"
+                if first is None
+                else f"the first deal is from {first:%Y-%m-%d}"
+            )
+            raise ForecastError(
+                f"cannot forecast as of {day}: {since}. Pick a day after it, with history "
+                "to learn from."
+            )
         return day
 
     def _store(self, result: ForecastRun, won: pd.DataFrame) -> None:

@@ -1,7 +1,7 @@
 """Chart specs built in Python from metric values; ``static/app.js`` draws them.
 
 A ``Chart`` is what a page shows: a kind (line, bar, stacked_bar, waterfall, heatmap,
-funnel), category labels, named series of values, the unit they are in, and where its
+funnel, band), category labels, named series of values, the unit they are in, and where its
 data can be downloaded (``csv_url``). ``chart_builder.ChartBuilder`` makes the usual ones
 from metric values; a chart the caller may not see carries the reason (``unavailable``).
 
@@ -20,30 +20,38 @@ from urllib.parse import quote, urlencode
 from revhub.errors import PermissionDeniedError
 from revhub.web.filters import Filters
 
-ChartKind = Literal["line", "bar", "stacked_bar", "waterfall", "heatmap", "funnel"]
+ChartKind = Literal["line", "bar", "stacked_bar", "waterfall", "heatmap", "funnel", "band"]
 NOT_FOR_YOUR_ROLE = "Not available for your role"
 
 
 @dataclass
 class Series:
     """One named row of values; ``stack`` groups stacked bars, ``kind`` draws a line in
-    a bar chart, ``color`` fixes its colour."""
+    a bar chart, ``color`` fixes its colour; in a ``band`` chart, ``band`` marks the
+    ``low`` and ``high`` edges of the shaded range (P10–P90)."""
 
     name: str
     values: list[float | None]
     stack: str | None = None
     kind: str | None = None
     color: str | None = None
+    band: Literal["low", "high"] | None = None
 
     def spec(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "values": self.values}
-        extra = (("stack", self.stack), ("kind", self.kind), ("color", self.color))
+        extra = (
+            ("stack", self.stack),
+            ("kind", self.kind),
+            ("color", self.color),
+            ("band", self.band),
+        )
         return out | {k: v for k, v in extra if v}
 
 
 @dataclass
 class Chart:
-    """What one chart shows (a heatmap: ``categories`` across, one series per row)."""
+    """What one chart shows (a heatmap: ``categories`` across, one series per row; a
+    waterfall: steps ending on a total, and starting on one with ``opening_total``)."""
 
     id: str
     kind: ChartKind
@@ -57,6 +65,7 @@ class Chart:
     unavailable: str | None = None
     compact: bool = False
     scale: tuple[float, float] | None = None
+    opening_total: bool = False
 
     @property
     def has_data(self) -> bool:
@@ -76,6 +85,8 @@ class Chart:
         }
         if self.scale:
             out["scale"] = list(self.scale)
+        if self.opening_total:
+            out["opening_total"] = True
         return out
 
     def csv_rows(self) -> list[dict[str, Any]]:

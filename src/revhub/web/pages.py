@@ -1,7 +1,8 @@
 """The dashboard's router (``router``, shared with the page modules through
 ``rendering``): signing in and out, the error pages, and — by importing them — the pages
 of ``overview_page`` and ``metric_pages`` (overview, revenue, funnel, pipeline,
-marketing), ``record_pages`` (customers, account 360, deals) and ``quality_page``.
+marketing), ``record_pages`` (customers, account 360, deals), ``quality_page`` and
+``forecast_page`` (Forecast & Plan).
 
 Every page route takes ``caller: Annotated[Caller, Depends(guard)]``; an unsigned
 visitor is sent to ``/login?next=<the page>``, a role that may not open a page gets a 403
@@ -35,11 +36,18 @@ from revhub.errors import (
     RateLimitedError,
     RevhubError,
 )
-from revhub.web import metric_pages, overview_page, quality_page, record_pages
+from revhub.web import (
+    forecast_page,
+    metric_pages,
+    overview_page,
+    quality_page,
+    record_pages,
+)
 from revhub.web.rendering import page_for, render, router, safe_next
 
 __all__ = [
     "error_page",
+    "forecast_page",
     "http_error_page",
     "metric_pages",
     "overview_page",

@@ -48,6 +48,7 @@ NAV = (
     ("marketing", "Marketing", "/marketing"),
     ("customers", "Customers", "/customers"),
     ("quality", "Data quality", "/quality"),
+    ("planning", "Forecast & Plan", "/forecast"),
 )
 """(area, label, path) of the pages in the navigation, in order."""
 

@@ -12,7 +12,7 @@
 
   var PALETTE = ["#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2",
     "#dc2626", "#65a30d", "#475569", "#c026d3", "#92400e", "#0f766e"];
-  var UP = "#15803d", DOWN = "#b91c1c", TOTAL = "#1d4ed8";
+  var UP = "#15803d", DOWN = "#b91c1c", TOTAL = "#1d4ed8", BAND = "#64748b";
   var charts = [];
   var config = readJson("revhub-config") || {};
   var locale = config.locale || "en-US";
@@ -118,14 +118,15 @@
     var values = spec.series[0].values.map(function (v) { return v || 0; });
     var base = [], rise = [], fall = [], running = 0;
     values.forEach(function (value, index) {
-      var total = index === values.length - 1;
+      var last = index === values.length - 1;
+      var total = last || (spec.opening_total && index === 0);
       var from = total ? 0 : running, to = total ? value : running + value;
       var low = Math.min(from, to), high = Math.max(from, to);
       var color = total ? TOTAL : (value >= 0 ? UP : DOWN);
       if (low >= 0) { base.push(low); rise.push(item(high - low, color)); fall.push("-"); }
       else if (high <= 0) { base.push(high); rise.push("-"); fall.push(item(low - high, color)); }
       else { base.push(0); rise.push(item(high, color)); fall.push(item(low, color)); }
-      running = total ? running : to;
+      running = last ? running : to;
     });
     var show = formatter(spec.unit, false);
     return Object.assign({ grid: grid({ series: [] }), legend: { show: false },
@@ -139,6 +140,55 @@
         { type: "bar", stack: "w", name: spec.series[0].name, data: rise },
         { type: "bar", stack: "w", name: spec.series[0].name, data: fall }
       ] }, axes(spec));
+  }
+
+  /* A shaded range (P10–P90) behind bars or lines: the series marked band "low" and
+   * "high" become a transparent base and the range above it — a floating bar beside bars,
+   * a shaded area between lines. The tooltip lists every series' own values. */
+  function band(spec) {
+    var edges = { low: null, high: null }, shown = [];
+    spec.series.forEach(function (series) {
+      if (series.band) { edges[series.band] = series; } else { shown.push(series); }
+    });
+    var bars = shown.some(function (series) { return series.kind === "bar"; });
+    var type = bars ? "bar" : "line";
+    var ranged = edges.low && edges.high;
+    var option = lineOrBar(Object.assign({}, spec, { kind: type, series: shown }));
+    option.legend = legend({ series: ranged ? spec.series : shown });
+    option.grid = grid({ series: ranged ? spec.series : shown });
+    if (ranged) {
+      var name = edges.low.name + "–" + edges.high.name;
+      var base = edges.low.values.map(blank);
+      var height = edges.high.values.map(function (high, index) {
+        var low = edges.low.values[index];
+        return high === null || low === null || high === undefined || low === undefined ?
+          "-" : high - low;
+      });
+      var quiet = { disabled: true };
+      if (bars) {
+        option.series.push(
+          { type: "bar", stack: "band", data: base, itemStyle: { color: "transparent" },
+            emphasis: quiet, silent: true },
+          { type: "bar", stack: "band", name: name, data: height, barMaxWidth: 28,
+            itemStyle: { color: BAND, opacity: 0.45 } });
+      } else {
+        option.series.push(
+          { type: "line", stack: "band", data: base, symbol: "none", silent: true,
+            lineStyle: { opacity: 0 }, emphasis: quiet },
+          { type: "line", stack: "band", name: name, data: height, symbol: "none",
+            itemStyle: { color: BAND }, lineStyle: { opacity: 0 },
+            areaStyle: { color: BAND, opacity: 0.3 }, emphasis: quiet });
+      }
+      option.legend.data = shown.map(function (series) { return series.name; }).concat([name]);
+    }
+    var show = formatter(spec.unit, false);
+    option.tooltip = tooltip(spec, { formatter: function (params) {
+      var index = params[0].dataIndex;
+      return [spec.categories[index]].concat(spec.series.map(function (series) {
+        return series.name + ": " + show(series.values[index]);
+      })).join("\n");
+    } });
+    return option;
   }
 
   function item(value, color) { return { value: value, itemStyle: { color: color } }; }
@@ -189,6 +239,7 @@
   function optionFor(spec) {
     if (spec.compact) { return sparkline(spec); }
     if (spec.kind === "waterfall") { return waterfall(spec); }
+    if (spec.kind === "band") { return band(spec); }
     if (spec.kind === "heatmap") { return heatmap(spec); }
     if (spec.kind === "funnel") { return funnel(spec); }
     return lineOrBar(spec);
