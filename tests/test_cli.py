@@ -23,7 +23,8 @@ def test_demo_builds_summarises_and_serves_the_dashboard(tmp_path: Path) -> None
         )
         assert login.status_code == 200, login.text
         cookie = {"Cookie": login.headers["set-cookie"].split(";", 1)[0]}
-        overview = httpx.get(demo.url, headers=cookie)
+        # the first overview computes the scorecards: seconds on a busy machine
+        overview = httpx.get(demo.url, headers=cookie, timeout=60)
         assert overview.status_code == 200 and "data-chart" in overview.text
         rep = httpx.post(
             f"{demo.url}api/auth/login",

@@ -39,7 +39,7 @@ def test_a_run_is_stored_once_and_read_back(writable_demo: revhub.Workspace) -> 
 
 
 def test_the_groups_add_up_to_the_company(writable_demo: revhub.Workspace) -> None:
-    totals = writable_demo.forecast.run(LATER, draws=500, store=False, timeseries=False)
+    totals = writable_demo.forecast.run(LATER, draws=500, store=False, timeseries=False, arr=False)
     frame = totals.bookings.totals
     for _, rows in frame.groupby("period_start"):
         company = rows[rows["grouping"] == "company"]
@@ -52,7 +52,7 @@ def test_the_groups_add_up_to_the_company(writable_demo: revhub.Workspace) -> No
 def test_the_movement_between_two_runs_balances(writable_demo: revhub.Workspace) -> None:
     ws = writable_demo
     for day in (EARLIER, LATER):
-        ws.forecast.run(day, draws=500, timeseries=False)
+        ws.forecast.run(day, draws=500, timeseries=False, arr=False)
     movement = ws.forecast.movement(EARLIER, LATER, NEXT_QUARTER)
     assert movement.steps["step"].tolist() == list(STEPS)
     change = movement.later_total - movement.earlier_total
@@ -62,7 +62,9 @@ def test_the_movement_between_two_runs_balances(writable_demo: revhub.Workspace)
 
 
 def test_calls_roll_up_to_the_company(writable_demo: revhub.Workspace) -> None:
-    calls = writable_demo.forecast.run(LATER, draws=200, store=False, timeseries=False).calls
+    calls = writable_demo.forecast.run(
+        LATER, draws=200, store=False, timeseries=False, arr=False
+    ).calls
     for _, rows in calls.groupby("period_start"):
         company = rows[rows["manager_id"] == "all"].iloc[0]
         managers = rows[rows["manager_id"] != "all"]

@@ -117,7 +117,8 @@ def budget_plan(
         for channel, volume in shares.to_dict().items():
             if total > 0 and volume > 0:
                 key = (row["period"], str(channel), str(row["stage"]))
-                rows[key] = rows.get(key, 0.0) + float(row["required"]) * float(volume) / total
+                share = float(volume) / total  # before multiplying: subnormal volumes
+                rows[key] = rows.get(key, 0.0) + float(row["required"]) * share
     plan = pd.DataFrame(
         [(p, c, b, v) for (p, c, b), v in rows.items()],
         columns=["period", "channel", "basis", "volume"],
