@@ -60,6 +60,6 @@ def hub_workspace_dir(
         ws.resolve()
         ws.quality(as_of=DEMO_SPEC.as_of)
         compute_all(ws)
-        ws.forecast.run(dt.date(2026, 6, 1), draws=2000)
+        ws.forecast.run(dt.date(2026, 6, 1), draws=2000, timeseries=False, arr=False)
         ws.forecast.run(DEMO_SPEC.as_of, draws=2000)
     return root

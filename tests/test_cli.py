@@ -36,12 +36,6 @@ def test_demo_builds_summarises_and_serves_the_dashboard(tmp_path: Path) -> None
     assert "accounts" in status.stdout and "schema version" in status.stdout
 
 
-def test_demo_without_serving_ends_with_the_summary(tmp_path: Path) -> None:
-    result = run_cli("demo", "--accounts", "300", "--months", "6", "--no-serve", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Scorecard" in result.stdout and "Dashboard" not in result.stdout
-
-
 def test_generate_then_load_into_a_new_workspace(tmp_path: Path) -> None:
     gen = run_cli("generate", "--accounts", "200", "--months", "6", "--as-of", "2026-01-01",
                  "--out", "data", cwd=tmp_path)  # fmt: skip
@@ -107,10 +101,13 @@ def test_reference_docs_are_current() -> None:
     assert (DOCS / "access.md").read_text() == access_reference(), "run `make docs`"
 
 
-def test_demo_takes_its_size_from_the_workspace_settings(tmp_path: Path) -> None:
+def test_demo_takes_its_size_from_the_settings_and_without_serving_ends_with_the_summary(
+    tmp_path: Path,
+) -> None:
     assert run_cli("init", "ws", cwd=tmp_path).returncode == 0
     (tmp_path / "ws" / "revhub.toml").write_text("[demo]\naccounts = 150\nmonths = 6\n")
     result = run_cli("demo", "-w", "ws", "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "Scorecard" in result.stdout and "Dashboard" not in result.stdout
     spec = read_manifest(tmp_path / "ws" / "demo-data" / "native")
     assert (spec.accounts, spec.months) == (150, 6)

@@ -217,7 +217,8 @@ def _forecast_demo(ws: workspace_module.Workspace, as_of: dt.date) -> None:
     with console.status("Forecasting bookings") as status:
         for day in days:
             status.update(f"Forecasting bookings as of {day}")
-            run = ws.forecast.run(day, timeseries=day == as_of)
+            latest = day == as_of  # the cross-checks and ARR for the latest run only
+            run = ws.forecast.run(day, timeseries=latest, arr=latest)
     company = run.bookings.totals[run.bookings.totals["grouping"] == "company"]
     for row in company.to_dict("records"):
         console.print(

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -19,8 +19,10 @@ from rich.table import Table as RichTable
 
 from revhub.cli_output import WorkspaceOption, console, open_workspace
 from revhub.errors import ForecastError
-from revhub.forecast import ForecastRun
 from revhub.metrics.formatting import format_value
+
+if TYPE_CHECKING:
+    from revhub.forecast import ForecastRun
 
 forecast_app = typer.Typer(
     help="Forecast bookings (P10/P50/P90), keep every run, backtest, and plan from the target.",

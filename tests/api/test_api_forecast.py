@@ -66,6 +66,28 @@ def test_groups_add_up_to_the_company(served: Served) -> None:
             assert sum(r[part] for r in rows) == pytest.approx(company(body, Q2)[part])
 
 
+def test_arr_at_each_period_end_by_team_segment_and_region(served: Served) -> None:
+    body = served.client(Role.finance).get("/api/forecast").json()
+    arr = [a for a in body["arr"] if a["period_start"] == Q3]
+    [whole] = [a for a in arr if a["grouping"] == "company"]
+    [(stored,)] = sql(
+        served,
+        "SELECT value FROM forecast_snapshots WHERE metric = 'arr' AND made_on = '2026-07-01' "
+        "AND period_start = ? AND team_id IS NULL AND segment IS NULL AND region IS NULL",
+        [Q3],
+    )
+    assert whole["mean"] == pytest.approx(stored)
+    assert whole["p10"] <= whole["mean"] <= whole["p90"]
+    for grouping in ("team_id", "segment", "region"):
+        rows = [a for a in arr if a["grouping"] == grouping]
+        assert len(rows) > 1, grouping
+        assert sum(r["mean"] for r in rows) == pytest.approx(whole["mean"], rel=0.02)
+    assert all(r["name"] != r["member"] for r in arr if r["grouping"] == "team_id")
+    manager = served.client(Role.sales_manager).get("/api/forecast").json()["arr"]
+    assert manager and {a["grouping"] for a in manager} == {"team_id"}
+    assert served.client(Role.sales_rep).get("/api/forecast").json()["arr"] == []
+
+
 def test_the_stored_target_stands_beside_the_forecast(served: Served) -> None:
     body = served.client(Role.cro).get("/api/forecast", params={"made_on": "2026-06-01"}).json()
     [(target,)] = sql(

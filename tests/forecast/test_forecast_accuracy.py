@@ -35,12 +35,12 @@ def test_one_quarter_ahead_beats_both_naive_baselines(replayed: Backtest) -> Non
 
 
 def test_the_p10_p90_band_covers_about_eight_in_ten(replayed: Backtest) -> None:
-    """One quarter ahead the band is honest (82% on the demo); within the running quarter
-    it is too narrow (53%: the model overshoots the quarter in progress; the README says
-    so), which this test records rather than hides."""
+    """The band holds about eight outcomes in ten: 88% one quarter ahead and 76% for the
+    quarter in progress on the demo (where the model still runs about 10% high; the
+    README says so)."""
     coverage = replayed.accuracy.set_index("horizon")["coverage"]
     assert 0.7 <= coverage[1] <= 0.95
-    assert 0.4 <= coverage[0] <= 0.95
+    assert 0.6 <= coverage[0] <= 0.95
 
 
 def test_deal_probabilities_are_calibrated(replayed: Backtest) -> None:

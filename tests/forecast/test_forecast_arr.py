@@ -278,7 +278,7 @@ def test_the_demo_forecast_adds_up(
     assert (totals.p10 <= totals.p50).all() and (totals.p50 <= totals.p90).all()
     company = totals[totals.grouping == "company"].set_index("period_start")
     assert np.allclose(company.arr_start, metric)
-    for grouping in ("segment", "region"):
+    for grouping in ("team_id", "segment", "region"):
         summed = totals[totals.grouping == grouping].groupby("period_start").sum(numeric_only=True)
         for column in ("arr_start", "churn_expected", "expansion_expected", "new_expected"):
             assert np.allclose(summed[column], company[column]), (grouping, column)

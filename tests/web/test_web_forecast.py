@@ -57,7 +57,7 @@ def test_every_chart_has_data_and_runs_no_inline_code(site: Site) -> None:
     html = site.client(Role.cro).get("/forecast").text
     assert not re.search(r"<[^>]+\sstyle=|<style|<[^>]+\son\w+=", html)
     charts = charts_of(html)
-    assert set(charts) == FORECAST_CHARTS | PLAN_CHARTS | {"forecast-accuracy"}
+    assert set(charts) == FORECAST_CHARTS | PLAN_CHARTS | {"forecast-accuracy", "forecast-arr"}
     for name, spec in charts.items():
         assert any(v is not None for s in spec["series"] for v in s["values"]), name
     target = charts["forecast-target"]
@@ -67,6 +67,9 @@ def test_every_chart_has_data_and_runs_no_inline_code(site: Site) -> None:
         "Open pipeline",
         "Pipeline to come",
     ]
+    arr = charts["forecast-arr"]
+    assert {s.get("band") for s in arr["series"]} >= {"low", "high"}
+    assert arr["series"][0]["name"] == "ARR forecast"
     movement = charts["forecast-movement"]
     assert movement["opening_total"] and movement["categories"][0] == "Jun 1, 2026"
     values = movement["series"][0]["values"]
@@ -102,6 +105,7 @@ def test_a_sales_rep_sees_their_own_deals_at_risk_and_no_plan(site: Site) -> Non
         ).fetchall()
     }
     assert owners == {rep}
+    assert "forecast-arr" not in charts_of(html)  # a rep's book is not an ARR forecast
     accuracy = html.split('id="card-forecast-accuracy"', 1)[1].split("</figure>", 1)[0]
     assert "Not available for your role" in accuracy
 

@@ -16,33 +16,13 @@ from revhub.api.forecast_store import StoredRun
 Grain = Literal["month", "quarter"]
 
 
-class RunOut(BaseModel):
-    """A stored forecast run: what it knew and how it was made."""
-
-    made_on: dt.date
-    period_grain: str
-    periods: int
-    win_method: str
-    closed_deals: int
-    won_deals: int
-    open_deals: int
-    draws: int
-    shock_sigma: float
-    seconds: float
-    run_at: dt.datetime
-
-
-def run_out(run: StoredRun) -> RunOut:
-    return RunOut(**{**vars(run), "run_at": run.run_at.replace(tzinfo=dt.UTC)})
-
-
 class PeriodOut(BaseModel):
     period_start: dt.date
     period_end: dt.date
 
 
 class ForecastOut(BaseModel):
-    run: RunOut
+    run: StoredRun
     runs: list[dt.date] = Field(description="As-of days of every stored run of the grain.")
     scope: str = Field(description="all, owner (a rep's deals) or team (a manager's).")
     periods: list[PeriodOut]
@@ -51,6 +31,10 @@ class ForecastOut(BaseModel):
         "basis (model: the Monte Carlo; deals: the part of the deals you see)."
     )
     calls: list[dict[str, Any]] = Field(description="CRM forecast categories by manager.")
+    arr: list[dict[str, Any]] = Field(
+        description="ARR at each period's end: mean, p10, p90 and the stored arr target, "
+        "for the company and each team (the account owner's), segment and region."
+    )
 
 
 class HistoryOut(BaseModel):

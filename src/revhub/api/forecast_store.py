@@ -28,10 +28,10 @@ from revhub.api.metric_queries import ValuesRequest, metric_values
 from revhub.browse.companies import among
 from revhub.browse.query import Query, fetch, table_exists
 from revhub.errors import NotFoundError, OutOfScopeError
+from revhub.forecast.snapshots import MODEL_METHOD
 from revhub.metrics.periods import next_period_start
 
 ForecastGrain = Literal["month", "quarter"]
-MODEL_METHOD = "deal_monte_carlo"
 NO_RUN_HINT = " Store one with `revhub forecast run` (or POST /api/forecast/runs)."
 
 
@@ -71,7 +71,8 @@ def stored_runs(con: duckdb.DuckDBPyConnection, grain: str) -> list[StoredRun]:
            FROM forecast_runs WHERE period_grain = $grain ORDER BY made_on DESC""",
         {"grain": grain},
     )
-    return [StoredRun(**row) for row in rows]
+    # DuckDB returns the stored UTC timestamp naive; say it is UTC.
+    return [StoredRun(**{**row, "run_at": row["run_at"].replace(tzinfo=dt.UTC)}) for row in rows]
 
 
 def find_run(

@@ -28,7 +28,6 @@ import pandas as pd
 
 from revhub.access import RowScope
 from revhub.api.forecast_store import (
-    MODEL_METHOD,
     StoredRun,
     owner_in_scope,
     period_span,
@@ -37,6 +36,7 @@ from revhub.api.forecast_store import (
 )
 from revhub.browse.query import Query, fetch
 from revhub.forecast.calls import roll_up
+from revhub.forecast.snapshots import ARR_METHOD, MODEL_METHOD
 
 GROUPING_SQL = (
     "CASE WHEN team_id IS NOT NULL THEN 'team_id' "
@@ -98,6 +98,41 @@ def forecast_totals(
         teams = set(scope_team_ids(con, scope))
         mine = [r for r in model if r["grouping"] == "team_id" and r["member"] in teams]
         rows = _deal_totals(con, run, scope) + mine
+    return sorted(
+        rows, key=lambda r: (r["period_start"], _GROUP_ORDER[r["grouping"]], str(r["name"]))
+    )
+
+
+_ARR_TOTALS = f"""
+WITH s AS (
+    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
+           value AS mean, low AS p10, high AS p90
+    FROM forecast_snapshots
+    WHERE made_on = $made_on AND period_grain = $grain AND metric = 'arr'
+      AND method = '{ARR_METHOD}'),
+t AS (
+    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
+           sum(value) AS target
+    FROM targets WHERE metric = 'arr' AND period_grain = $grain GROUP BY ALL)
+SELECT s.period_start, s.grouping, s.member, coalesce(tm.name, s.member) AS name,
+       s.mean, s.p10, s.p90, t.target
+FROM s
+LEFT JOIN t USING (period_start, grouping, member)
+LEFT JOIN teams AS tm ON s.grouping = 'team_id' AND tm.team_id = s.member
+"""
+
+
+def arr_totals(
+    con: duckdb.DuckDBPyConnection, run: StoredRun, scope: RowScope
+) -> list[dict[str, Any]]:
+    """ARR at each period's end as ``run`` forecast it: ``mean``, ``p10``, ``p90`` and
+    the stored ``arr`` target, for the company and each team, segment and region. A
+    manager sees the teams they manage; a rep, whose book is a few accounts, none."""
+    params = {"made_on": run.made_on, "grain": run.period_grain}
+    rows = fetch(con, _ARR_TOTALS, params)
+    if not scope.is_all:
+        teams = set(scope_team_ids(con, scope))
+        rows = [r for r in rows if r["grouping"] == "team_id" and r["member"] in teams]
     return sorted(
         rows, key=lambda r: (r["period_start"], _GROUP_ORDER[r["grouping"]], str(r["name"]))
     )

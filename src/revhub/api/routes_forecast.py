@@ -23,8 +23,9 @@ from revhub.api.forecast_deals import (
     movement_view,
     reasons_text,
 )
-from revhub.api.forecast_models import ForecastOut, HistoryOut, RunIn, RunOut, run_out
+from revhub.api.forecast_models import ForecastOut, HistoryOut, RunIn
 from revhub.api.forecast_store import (
+    StoredRun,
     check_period,
     common_period,
     find_run,
@@ -34,7 +35,12 @@ from revhub.api.forecast_store import (
     run_periods,
     stored_runs,
 )
-from revhub.api.forecast_totals import forecast_calls, forecast_history, forecast_totals
+from revhub.api.forecast_totals import (
+    arr_totals,
+    forecast_calls,
+    forecast_history,
+    forecast_totals,
+)
 from revhub.api.plan_queries import cached_plan
 from revhub.api.problems import PROBLEM_RESPONSES, InvalidParameterError
 from revhub.api.routes_records import (
@@ -72,12 +78,13 @@ def forecast(
     run = find_run(con, grain, made_on)
     periods = [period_span(p, grain) for p in run_periods(con, run)]
     return {
-        "run": run_out(run),
+        "run": run,
         "runs": [r.made_on for r in stored_runs(con, grain)],
         "scope": caller.scope.kind,
         "periods": [{"period_start": a, "period_end": b} for a, b in periods],
         "totals": forecast_totals(con, run, caller.scope),
         "calls": forecast_calls(con, run, caller.scope),
+        "arr": arr_totals(con, run, caller.scope),
     }
 
 
@@ -190,7 +197,7 @@ def plan(
     return found.to_dict()
 
 
-@router.post("/forecast/runs", response_model=RunOut, status_code=201)
+@router.post("/forecast/runs", response_model=StoredRun, status_code=201)
 def store_run(body: RunIn, caller: Signed, request: Request) -> Any:
     """Run the forecast as of a day and store it (replacing a run of the same day and
     grain); takes seconds."""
@@ -210,4 +217,4 @@ def store_run(body: RunIn, caller: Signed, request: Request) -> Any:
         detail={"grain": body.grain, "periods": body.periods, "draws": body.draws},
         ip=client_ip(request),
     )
-    return run_out(find_run(hub.reader(), body.grain, body.as_of))
+    return find_run(hub.reader(), body.grain, body.as_of)

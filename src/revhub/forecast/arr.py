@@ -17,8 +17,9 @@ For each period end, ARR =
 - **+ new business**: the bookings forecast's draws (first-year ARR of new deals, taken
   as the ARR they add), summed over the periods up to this one, less what was won before
   the as-of day (already in the starting ARR). Bookings keeps draws for the company only,
-  so a segment's or region's draws are the company's scaled by the group's share of the
-  expected new bookings: its mean is exact, its spread is the company's in proportion.
+  so a team's (the account owner's), segment's or region's draws are the company's
+  scaled by the group's share of the expected new bookings: its mean is exact, its
+  spread is the company's in proportion.
 
 ``mean`` is ``arr_start − churn_expected + expansion_expected + new_expected`` exactly;
 P10/P50/P90 are read from the draws (bookings' draws paired draw by draw with churn
@@ -39,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 from revhub.errors import ForecastError
+from revhub.forecast.groups import group_members
+from revhub.forecast.groups import membership as group_matrix
 from revhub.forecast.monte_carlo import CHUNK_CELLS, quantiles
 from revhub.forecast.renewals import (
     DAYS_PER_MONTH,
@@ -55,7 +58,7 @@ if TYPE_CHECKING:
     from revhub.forecast.bookings import BookingsForecast
     from revhub.workspace import Workspace
 
-GROUPINGS = ("company", "segment", "region")
+GROUPINGS = ("company", "team_id", "segment", "region")  # team: the account owner's
 RUN_RATE_MONTHS = 3
 
 
@@ -94,10 +97,10 @@ def forecast_arr(
             "bookings and ARR as of the same day."
         )
     model, current = fit_renewal_model(ws, as_of, seed=seed)
-    subscriptions = _scored(model, current, as_of, bookings.periods)
+    subscriptions = _scored(model, current, _team_ids(ws), as_of, bookings.periods)
     expansion = expansion_run_rate(ws, as_of)
-    members = _members(subscriptions, bookings.totals, expansion)
-    membership = _membership(subscriptions, members)
+    members = group_members([subscriptions, bookings.totals, expansion], GROUPINGS)
+    membership = group_matrix(subscriptions, members)
     arr = subscriptions["arr"].to_numpy(dtype="float64")
     chances = [subscriptions[_churn_column(last)].to_numpy() for _, last in bookings.periods]
     count = draws or len(next(iter(bookings.company_draws.values())))
@@ -146,12 +149,14 @@ def _churn_column(last: dt.date) -> str:
 def _scored(
     model: RenewalModel,
     current: pd.DataFrame,
+    team_ids: dict[str, str],
     as_of: dt.date,
     periods: list[tuple[dt.date, dt.date]],
 ) -> pd.DataFrame:
     """The subscriptions paying on the as-of day, their ARR, chance of ending by each
     period's end (never lower for a later end) and warning signs."""
     scored = current[["subscription_id", "account_id", "segment", "region"]].copy()
+    scored.insert(2, "team_id", current["team"].map(team_ids))
     scored["billing_interval"] = current["billing_interval"].astype("string")
     scored["arr"] = current["mrr"].astype("float64") * 12.0
     features = renewal_features(current, 1)
@@ -179,25 +184,52 @@ def expansion_run_rate(ws: Workspace, as_of: dt.date) -> pd.DataFrame:
     """
     first = add_months(as_of, -RUN_RATE_MONTHS)
     end = add_months(as_of, 0) - dt.timedelta(days=1)
-    parts = []
-    for grouping in GROUPINGS:
-        gained = _summed(ws, "expansion_mrr", grouping, first, end)
-        net = gained.sub(_summed(ws, "contraction_mrr", grouping, first, end), fill_value=0.0)
-        parts.append(pd.DataFrame({"grouping": grouping, "member": net.index, "net": net.values}))
-    net_moves = pd.concat(parts, ignore_index=True)
+    gained = _summed(ws, "expansion_mrr", first, end)
+    lost = _summed(ws, "contraction_mrr", first, end)
+    net_moves = gained.merge(lost, on=["grouping", "member"], how="outer").fillna(0.0)
+    net_moves["net"] = net_moves.pop("expansion_mrr") - net_moves.pop("contraction_mrr")
     ended = _ended_in_continuing(ws, as_of, first)
     joined = net_moves.merge(ended, on=["grouping", "member"], how="outer").fillna(0.0)
     joined["monthly"] = (joined["net"] + joined["ended"]) / RUN_RATE_MONTHS
     return joined[["grouping", "member", "monthly"]].sort_values(["grouping", "member"])
 
 
-def _summed(ws: Workspace, metric: str, grouping: str, first: dt.date, end: dt.date) -> pd.Series:
-    """A monthly metric summed over [first, end], per member of ``grouping``."""
-    by = [] if grouping == "company" else [grouping]
-    found = ws.metrics.compute(metric, by=by, grain="month", start=first, end=end)
-    member = found[grouping].astype("string") if by else pd.Series("all", index=found.index)
-    summed: pd.Series = found["value"].astype("float64").groupby(member.to_numpy()).sum()
-    return summed
+def _team_ids(ws: Workspace) -> dict[str, str]:
+    """Team name → ``team_id`` (the metrics layer names a company's team by its name)."""
+    teams = ws.table("teams").select("team_id", "name").to_pandas()
+    return dict(zip(teams["name"], teams["team_id"], strict=True))
+
+
+def _summed(ws: Workspace, metric: str, first: dt.date, end: dt.date) -> pd.DataFrame:
+    """A monthly metric summed over [first, end] for the company and per member of each
+    grouping: ``grouping``, ``member``, ``<metric>``. Two queries: the company's, and one
+    by team, segment and region together, summed per grouping (the metric adds up)."""
+    whole = ws.metrics.compute(metric, grain="month", start=first, end=end)
+    parts = [
+        pd.DataFrame(
+            {
+                "grouping": ["company"],
+                "member": ["all"],
+                metric: [whole["value"].astype("float64").sum()],
+            }
+        )
+    ]
+    dimensions = {"team_id": "team", "segment": "segment", "region": "region"}
+    found = ws.metrics.compute(
+        metric, by=list(dimensions.values()), grain="month", start=first, end=end
+    )
+    found["team"] = found["team"].astype("string").map(_team_ids(ws))
+    for grouping in GROUPINGS[1:]:
+        summed = (
+            found["value"]
+            .astype("float64")
+            .groupby(found[dimensions[grouping]].astype("string").to_numpy())
+            .sum()
+        )
+        parts.append(
+            pd.DataFrame({"grouping": grouping, "member": summed.index, metric: summed.values})
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def _ended_in_continuing(ws: Workspace, as_of: dt.date, first: dt.date) -> pd.DataFrame:
@@ -212,7 +244,8 @@ def _ended_in_continuing(ws: Workspace, as_of: dt.date, first: dt.date) -> pd.Da
         gone = then[~then["subscription_id"].isin(now["subscription_id"])]
         rows.append(gone[gone["account_id"].isin(now["account_id"])])
     ended = pd.concat(rows, ignore_index=True)
-    companies = frame.companies().select("account_id", "segment", "region").to_pandas()
+    companies = frame.companies().select("account_id", "segment", "region", "team").to_pandas()
+    companies["team_id"] = companies["team"].map(_team_ids(ws))
     ended = ended.merge(companies, on="account_id", how="left")
     parts = [
         pd.DataFrame({"grouping": ["company"], "member": ["all"], "ended": [ended["mrr"].sum()]})
@@ -223,30 +256,6 @@ def _ended_in_continuing(ws: Workspace, as_of: dt.date, first: dt.date) -> pd.Da
             pd.DataFrame({"grouping": grouping, "member": summed.index, "ended": summed.values})
         )
     return pd.concat(parts, ignore_index=True)
-
-
-def _members(*frames: pd.DataFrame) -> list[tuple[str, str]]:
-    """The company, and every segment and region found in the subscriptions (columns
-    ``segment``, ``region``) or in frames of ``grouping``, ``member`` rows."""
-    found: set[tuple[str, str]] = {("company", "all")}
-    for frame in frames:
-        for grouping in GROUPINGS[1:]:
-            if grouping in frame:
-                values = frame[grouping].dropna()
-            else:
-                values = frame.loc[frame["grouping"] == grouping, "member"].dropna()
-            found.update((grouping, str(v)) for v in values.unique())
-    return sorted(found)
-
-
-def _membership(frame: pd.DataFrame, members: list[tuple[str, str]]) -> np.ndarray:
-    matrix = np.zeros((len(frame), len(members)))
-    for k, (grouping, value) in enumerate(members):
-        if grouping == "company":
-            matrix[:, k] = 1.0
-        else:
-            matrix[:, k] = (frame[grouping].astype("string") == value).fillna(False).to_numpy()
-    return matrix
 
 
 def _churn_draws(

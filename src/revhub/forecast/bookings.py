@@ -27,6 +27,7 @@ from revhub.forecast.deal_models import (
     win_between,
 )
 from revhub.forecast.deal_states import deal_outcomes
+from revhub.forecast.groups import group_members, membership
 from revhub.forecast.monte_carlo import FutureArrivals, quantiles, simulate
 from revhub.forecast.new_pipeline import FuturePipeline, fit_future_pipeline
 from revhub.forecast.shared_shock import shock_sigma, total_cv
@@ -134,24 +135,6 @@ def _shared_spread(
     return shock_sigma(history[history.index < current].to_numpy(), cv=cv)
 
 
-def _members(frames: list[pd.DataFrame]) -> list[tuple[str, str]]:
-    found: set[tuple[str, str]] = {("company", "all")}
-    for frame in frames:
-        for grouping in GROUPINGS[1:]:
-            found.update((grouping, str(v)) for v in frame[grouping].dropna().unique())
-    return sorted(found)
-
-
-def _membership(frame: pd.DataFrame, members: list[tuple[str, str]]) -> np.ndarray:
-    matrix = np.zeros((len(frame), len(members)), dtype=np.float32)
-    for k, (grouping, value) in enumerate(members):
-        if grouping == "company":
-            matrix[:, k] = 1.0
-        else:
-            matrix[:, k] = (frame[grouping].astype("string") == value).fillna(False).to_numpy()
-    return matrix
-
-
 def _period_totals(
     deals: pd.DataFrame,
     won: pd.DataFrame,
@@ -167,26 +150,27 @@ def _period_totals(
     closed_day = pd.to_datetime(won["closed_day"])
     inside = won[(closed_day >= pd.Timestamp(first)) & (closed_day <= pd.Timestamp(last))]
     arrivals = future.expected(as_of, first, last)
-    members = _members([deals, inside, arrivals])
+    members = group_members([deals, inside, arrivals], GROUPINGS)
     probability = deals[f"p_{first.isoformat()}"].to_numpy()
     cohorts = [future.cohorts[str(s)] for s in arrivals["segment"]]
     to_come = FutureArrivals(
         expected_wins=arrivals["wins"].to_numpy(),
         amount_pools=[c.amounts for c in cohorts],
-        groups=_membership(arrivals, members),
+        groups=membership(arrivals, members, np.float32),
     )
+    deal_groups = membership(deals, members, np.float32)
     totals = simulate(
         deals["amount"].to_numpy(dtype="float64"),
         probability,
-        _membership(deals, members),
+        deal_groups,
         to_come,
         draws=draws,
         shock_sigma=sigma,
         seed=seed,
     )
-    closed = inside["amount"].to_numpy() @ _membership(inside, members)
+    closed = inside["amount"].to_numpy() @ membership(inside, members, np.float32)
     spread = quantiles(totals)
-    open_expected = (deals["amount"].to_numpy() * probability) @ _membership(deals, members)
+    open_expected = (deals["amount"].to_numpy() * probability) @ deal_groups
     coming = arrivals["amount"].to_numpy() @ to_come.groups
     frame = pd.DataFrame(
         {

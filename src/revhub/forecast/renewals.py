@@ -139,7 +139,8 @@ def subscription_states(
     states["cutoff"] = pd.Series(next_days, index=states.index, dtype=object)
     subs = frame.table("subscriptions").select("subscription_id", "billing_interval", "start_date")
     states = states.merge(subs.to_pandas(), on="subscription_id", how="left")
-    companies = frame.companies().select("account_id", "segment", "region").to_pandas()
+    companies = frame.companies().select("account_id", "segment", "region", "team")
+    companies = companies.to_pandas()
     states = states.merge(companies, on="account_id", how="left")
     moments = ibis.memtable({"cutoff": cutoffs}).cast({"cutoff": "date"})
     for found in (_usage(frame, moments), _tickets(frame, moments), _nps(frame, moments)):

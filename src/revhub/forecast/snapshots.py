@@ -81,7 +81,7 @@ def total_rows(forecast: BookingsForecast, calls: pd.DataFrame) -> pd.DataFrame:
 
 def arr_rows(arr: ArrForecast, grain: str) -> pd.DataFrame:
     """``forecast_snapshots`` rows of ARR at each period's end: the mean, P10 and P90 for
-    the company, each segment and each region (method ``renewal_monte_carlo``)."""
+    the company, each team, segment and region (method ``renewal_monte_carlo``)."""
     rows = []
     for total in arr.totals.to_dict("records"):
         place: dict[str, str | None] = dict.fromkeys(GROUP_COLUMN)

@@ -132,12 +132,33 @@ class WinModel:
     timing: CloseTiming
 
     def won_within(self, features: pd.DataFrame, days: np.ndarray | float) -> np.ndarray:
-        """P(won within ``days`` of the as-of day) of each row (gradient boosting only)."""
+        """P(won within ``days`` of the as-of day) of each row (gradient boosting only).
+
+        The model learnt a few horizons; between two of them the chance is interpolated
+        linearly in days (from 0 at day 0; held flat past the longest). Read at the
+        nearest learnt horizon instead, a quarter's last 23 days would be scored as 30.
+        """
         if self.classifier is None:
             raise ValueError("the stage baseline has no horizon; use win_between")
+        wanted = np.broadcast_to(np.asarray(days, dtype="float64"), len(features))
+        grid = np.unique(self.training.horizon).astype("float64")
+        spot = np.clip(np.searchsorted(grid, wanted), 1, len(grid) - 1)
+        early = wanted <= grid[0]
+        learnt = np.isin(wanted, grid)
+        low = np.where(learnt, wanted, np.where(early, 0.0, grid[spot - 1]))
+        high = np.where(learnt, wanted, np.where(early, grid[0], grid[spot]))
+        levels = np.unique(np.concatenate([low, high]))
         frame = features[list(FEATURES)].copy()
-        frame[HORIZON] = np.broadcast_to(np.asarray(days, dtype="float64"), len(frame))
-        return np.asarray(self.classifier.predict_proba(frame)[:, 1], dtype="float64")
+        chance = np.zeros((len(levels), len(frame)))
+        for k, horizon in enumerate(levels):
+            if horizon > 0:
+                frame[HORIZON] = horizon
+                chance[k] = self.classifier.predict_proba(frame)[:, 1]
+        rows = np.arange(len(frame))
+        p_low = chance[np.searchsorted(levels, low), rows]
+        p_high = chance[np.searchsorted(levels, high), rows]
+        share = np.clip((wanted - low) / np.maximum(high - low, 1.0), 0.0, 1.0)
+        return np.asarray(p_low + (p_high - p_low) * share, dtype="float64")
 
     def win_between(
         self,

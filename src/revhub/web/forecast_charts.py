@@ -101,6 +101,52 @@ def target_chart(charts: ChartBuilder, run: StoredRun, totals: list[dict[str, An
     )
 
 
+def arr_chart(charts: ChartBuilder, run: StoredRun, arr: list[dict[str, Any]]) -> Chart | None:
+    """ARR at each period's end: the forecast's mean, its P10–P90 range and the target
+    (the company's; a manager's teams' summed). None when the run stored no ARR."""
+    grouping = "company" if any(r["grouping"] == "company" for r in arr) else "team_id"
+    shown = [r for r in arr if r["grouping"] == grouping]
+    periods = sorted({r["period_start"] for r in shown})
+    if not periods:
+        return None
+
+    def column(key: str) -> list[float | None]:
+        values = []
+        for first in periods:
+            found = [r[key] for r in shown if r["period_start"] == first]
+            known = [float(v) for v in found if v is not None]
+            values.append(sum(known) if known and len(known) == len(found) else None)
+        return values
+
+    series = [Series("ARR forecast", column("mean"), "forecast", "line")]
+    notes = []
+    if any(v is not None for v in column("target")):
+        series.append(Series("Target", column("target"), kind="line", color="#111827"))
+    else:
+        notes.append("No ARR target is stored for these periods.")
+    if grouping == "company":
+        series += [
+            Series("P10", column("p10"), band="low"),
+            Series("P90", column("p90"), band="high"),
+        ]
+    else:
+        notes.append("Your teams' accounts (the mean; ranges do not add up across teams).")
+    return charts.add(
+        Chart(
+            "forecast-arr",
+            "band",
+            "ARR at the end of each period",
+            "money",
+            [charts.fmt.period(p, _grain(run)) for p in periods],
+            series,
+            charts.export_url("forecast-arr"),
+            "ARR now, less the renewals the model expects to lose, plus the expansion "
+            "run-rate and the new bookings forecast, with its P10–P90 range.",
+            notes,
+        )
+    )
+
+
 def history_chart(charts: ChartBuilder, run: StoredRun, period: dt.date) -> Chart:
     """One period's forecast by the day each run was made, with its range, the CRM's
     calls and (once the period has ended) the actual."""

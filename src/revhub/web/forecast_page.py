@@ -30,7 +30,7 @@ from revhub.api.forecast_store import (
     run_periods,
     stored_runs,
 )
-from revhub.api.forecast_totals import forecast_calls, forecast_totals
+from revhub.api.forecast_totals import arr_totals, forecast_calls, forecast_totals
 from revhub.web import forecast_charts, plan_charts
 from revhub.web.chart_builder import ChartBuilder
 from revhub.web.rendering import page_for, render, router
@@ -180,6 +180,9 @@ def forecast_page(
                     forecast_charts.accuracy_chart(charts, run, runs[-1].made_on),
                 ],
             }
+            arr = forecast_charts.arr_chart(charts, run, arr_totals(con, run, caller.scope))
+            if arr is not None:
+                context["forecast_charts"].insert(1, arr)
             context["risk"] = risk_table(charts, caller, run, chosen)
             context["calls"] = calls_table(charts, calls, chosen)
             context["tables"] += [context["risk"], context["calls"]]
