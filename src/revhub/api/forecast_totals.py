@@ -47,13 +47,25 @@ GROUPING_SQL = (
 _MEMBER_SQL = "coalesce(team_id, segment, region, 'all')"
 _GROUP_ORDER = {"company": 0, "yours": 0, "segment": 1, "region": 2, "team_id": 3}
 
-_MODEL_TOTALS = f"""
-WITH s AS (
+
+def _stored(metric: str, method: str) -> str:
+    """SQL of one run's stored forecast of ``metric`` by ``method`` per period and group,
+    and the stored targets of ``metric`` (CTEs ``s`` and ``t``)."""
+    return f"""
+s AS (
     SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
            value AS mean, low AS p10, high AS p90
     FROM forecast_snapshots
-    WHERE made_on = $made_on AND period_grain = $grain AND method = '{MODEL_METHOD}'
-      AND metric = 'new_bookings'),
+    WHERE made_on = $made_on AND period_grain = $grain AND method = '{method}'
+      AND metric = '{metric}'),
+t AS (
+    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
+           sum(value) AS target
+    FROM targets WHERE metric = '{metric}' AND period_grain = $grain GROUP BY ALL)"""
+
+
+_MODEL_TOTALS = f"""
+WITH {_stored("new_bookings", MODEL_METHOD)},
 d AS (
     SELECT period_start, status, expected, team_id, segment, region
     FROM forecast_deal_snapshots WHERE made_on = $made_on AND period_grain = $grain),
@@ -69,11 +81,7 @@ p AS (
     SELECT period_start, grouping, member,
            coalesce(sum(expected) FILTER (WHERE status = 'won'), 0) AS closed,
            coalesce(sum(expected) FILTER (WHERE status = 'open'), 0) AS open
-    FROM parts GROUP BY ALL),
-t AS (
-    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
-           sum(value) AS target
-    FROM targets WHERE metric = 'new_bookings' AND period_grain = $grain GROUP BY ALL)
+    FROM parts GROUP BY ALL)
 SELECT s.period_start, s.grouping, s.member, coalesce(tm.name, s.member) AS name,
        coalesce(p.closed, 0) AS closed, coalesce(p.open, 0) AS open,
        s.mean - coalesce(p.closed, 0) - coalesce(p.open, 0) AS to_come,
@@ -104,16 +112,7 @@ def forecast_totals(
 
 
 _ARR_TOTALS = f"""
-WITH s AS (
-    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
-           value AS mean, low AS p10, high AS p90
-    FROM forecast_snapshots
-    WHERE made_on = $made_on AND period_grain = $grain AND metric = 'arr'
-      AND method = '{ARR_METHOD}'),
-t AS (
-    SELECT period_start, {GROUPING_SQL} AS grouping, {_MEMBER_SQL} AS member,
-           sum(value) AS target
-    FROM targets WHERE metric = 'arr' AND period_grain = $grain GROUP BY ALL)
+WITH {_stored("arr", ARR_METHOD)}
 SELECT s.period_start, s.grouping, s.member, coalesce(tm.name, s.member) AS name,
        s.mean, s.p10, s.p90, t.target
 FROM s
