@@ -30,14 +30,12 @@ from revhub.errors import ForecastError
 from revhub.forecast.arr import ArrForecast, forecast_arr
 from revhub.forecast.bookings import BookingsForecast, forecast_bookings
 from revhub.forecast.renewals import (
-    HORIZON,
     HORIZONS,
     fit_renewal_model,
     renewal_history,
-    renewals_ahead,
-    subscription_states,
     training_cutoffs,
 )
+from revhub.forecast.subscription_health import HORIZON, renewals_ahead, subscription_states
 from revhub.model import get_table
 
 AS_OF = dt.date(2026, 7, 1)

@@ -43,10 +43,8 @@ from revhub.errors import ForecastError
 from revhub.forecast.groups import group_members
 from revhub.forecast.groups import membership as group_matrix
 from revhub.forecast.monte_carlo import CHUNK_CELLS, quantiles
-from revhub.forecast.renewals import (
-    DAYS_PER_MONTH,
-    RenewalModel,
-    fit_renewal_model,
+from revhub.forecast.renewals import DAYS_PER_MONTH, RenewalModel, fit_renewal_model
+from revhub.forecast.subscription_health import (
     health_signals,
     metric_frame,
     paying,
