@@ -45,6 +45,22 @@ def test_a_metric_request_it_cannot_answer_is_a_422(served: Served) -> None:
     assert "colour" in body["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/scorecards/all", {"as_of": "0007-01-01", "grain": "year"}),
+        ("/api/scorecards/all", {"as_of": "0002-01-01"}),
+        ("/api/metrics/arr/values", {"start": "0001-01-01", "end": "0001-12-31"}),
+    ],
+)
+def test_a_day_before_the_calendar_the_metrics_know_is_a_422(
+    served: Served, path: str, params: dict[str, str]
+) -> None:
+    """Found by the schema test: the trend behind year 7 runs off the calendar."""
+    body = assert_problem(served.client(Role.cro).get(path, params=params), 422)
+    assert "1900-01-01" in body["detail"]
+
+
 def test_an_unknown_endpoint_is_a_problem_too(served: Served) -> None:
     body = assert_problem(served.client(Role.cro).get("/api/no/such/thing"), 404)
     assert "/api/no/such/thing" in body["detail"]

@@ -21,6 +21,11 @@ from revhub.metrics.core import Grain
 _MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
 
+# The first day a metric may cover: a period's opening and the trend lines behind it
+# reach back from there, and dates before year 1 do not exist.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+
+
 @dataclass(frozen=True)
 class Period:
     """One period of a grain: [start, next_start), seen up to ``closing``."""

@@ -46,7 +46,7 @@ from revhub.errors import MetricError, did_you_mean
 from revhub.metrics.compute import metric_values
 from revhub.metrics.core import DEPARTMENT_ORDER, Direction, Formula, Grain, Metric
 from revhub.metrics.frame import Frame, Materialise
-from revhub.metrics.periods import Period, add_months, period_start, periods
+from revhub.metrics.periods import EARLIEST_DAY, Period, add_months, period_start, periods
 from revhub.metrics.targets import TargetGrain, read_targets
 
 if TYPE_CHECKING:
@@ -208,6 +208,8 @@ def scorecard(
     if grain not in SCORECARD_GRAINS:
         raise MetricError("*", f"scorecards are by {', '.join(SCORECARD_GRAINS)}, not `{grain}`.")
     as_of = as_of or ws.metrics.default_end()
+    if as_of < EARLIEST_DAY.replace(year=EARLIEST_DAY.year + 10):
+        raise MetricError("*", f"no scorecard as of {as_of}: pick a day after {EARLIEST_DAY}.")
     chosen = _team(ws, team) if team else None
     departments = _departments(department, chosen)
     first = _shift(period_start(as_of, grain), grain, trend_periods)

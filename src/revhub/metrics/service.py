@@ -21,7 +21,7 @@ from revhub.metrics.compute import WhereValue, metric_values
 from revhub.metrics.core import GRAINS, Grain, Metric
 from revhub.metrics.custom import workspace_custom_metrics
 from revhub.metrics.frame import Frame, Materialise
-from revhub.metrics.periods import default_start
+from revhub.metrics.periods import EARLIEST_DAY, default_start
 from revhub.metrics.registry import get_metric, shipped_metrics
 
 if TYPE_CHECKING:
@@ -74,6 +74,10 @@ class Metrics:
             raise MetricError("*", f"unknown grain `{grain}`; use one of {', '.join(GRAINS)}.")
         end = end or self.default_end()
         start = start or default_start(grain, end)
+        if start < EARLIEST_DAY:
+            raise MetricError(
+                "*", f"cannot compute from {start}: metrics start on or after {EARLIEST_DAY}."
+            )
         tables, sql = self._table, self._ws.con.sql
         if self._ws.settings.engine.kind == "spark":
             from revhub.metrics.spark import spark_tables
